@@ -1,0 +1,30 @@
+/**
+ * A CLI sub-command. `run` returns the process exit code: 0 success, 1 an
+ * invalid spec or failed check (user data), 2 bad usage. User mistakes are
+ * reported as messages on stderr, never as stack traces.
+ */
+export interface CommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Working directory relative paths resolve against. */
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for `iotkit --help`. */
+  readonly summary: string;
+  /** Full text for `iotkit <name> --help`. */
+  readonly usage: string;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+/** Thrown for bad command-line usage; the CLI prints the message and the usage, exit 2. */
+export class UsageError extends Error {}
+
+/** Thrown for a user-data problem (bad spec, bad file); the CLI prints the message, exit 1. */
+export class UserError extends Error {
+  constructor(message: string, readonly details: readonly string[] = []) {
+    super(message);
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Reading public certificates: what `validate`/`synth` use for the CA files a
+ * spec names, and `certs check` for a PKI folder. Parsing is synchronous so
+ * the validator can call it inline. Every error message names the file and
+ * the problem but never repeats file content: a wrong path may point at a
+ * private key, and messages end up in CI logs.
+ */
+import * as fs from 'node:fs';
+import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
+import { x509 } from './x509';
+import { CertificateFileError } from './errors';
+import { formatRfc4514 } from './dn';
+
+export interface ParsedCertificate {
+  /** The path or label the certificate was read from. */
+  readonly source: string;
+  /** Normalised PEM of this one certificate: `\n` line ends, trailing newline. */
+  readonly pem: string;
+  /** RFC 4514 subject, e.g. `CN=iotkit Issuing CA 1,O=iotkit`. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly commonName?: string;
+  /** Serial number, lowercase hex. */
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** SHA-256 of the DER, lowercase hex without separators (also the AWS IoT certificate id). */
+  readonly sha256: string;
+  /** Basic constraints CA:TRUE. */
+  readonly isCa: boolean;
+  readonly pathLength?: number;
+  /** e.g. 'ECDSA P-256', 'RSA 2048', 'Ed25519'. */
+  readonly keyAlgorithm: string;
+  readonly keyType: 'ec' | 'rsa' | 'other';
+  /** RSA modulus or elliptic curve size in bits, when known. */
+  readonly keyBits?: number;
+  /** e.g. 'ECDSA with SHA-256'. */
+  readonly signatureAlgorithm: string;
+  /** Key usage names (`digitalSignature`, `keyCertSign`, ...); undefined when the extension is absent. */
+  readonly keyUsage?: readonly string[];
+  /** Extended key usages by name (`clientAuth`, `serverAuth`) or OID; undefined when absent. */
+  readonly extendedKeyUsage?: readonly string[];
+  /** Subject alternative names as `DNS:name`, `IP:address`, `email:...`, `URI:...`. */
+  readonly subjectAltNames: readonly string[];
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: string;
+  /** Subject and issuer names are equal (a root, or a self-signed certificate). */
+  readonly selfIssued: boolean;
+}
+
+/** Certificate files are small; anything bigger is the wrong file. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/** Reads a file that must hold exactly one PEM certificate. */
+export function readCertificateFile(absolutePath: string): ParsedCertificate {
+  return parseCertificatePem(readText(absolutePath), absolutePath);
+}
+
+/** Reads a file holding one or more PEM certificates (a chain or CA bundle). */
+export function readCertificateBundleFile(absolutePath: string): ParsedCertificate[] {
+  return parseCertificateBundlePem(readText(absolutePath), absolutePath);
+}
+
+/** Parses text that must hold exactly one PEM certificate. */
+export function parseCertificatePem(pem: string, sourceLabel: string): ParsedCertificate {
+  const certificates = parseCertificateBundlePem(pem, sourceLabel);
+  if (certificates.length > 1) {
+    throw new CertificateFileError(
+      sourceLabel,
+      `${sourceLabel} holds ${certificates.length} certificates where one is expected: give each certificate its own file (a chain or bundle is not accepted here)`,
+    );
+  }
+  return certificates[0];
+}
+
+/** Parses text holding one or more PEM certificates, in file order. */
+export function parseCertificateBundlePem(pem: string, sourceLabel: string): ParsedCertificate[] {
+  if (PRIVATE_KEY_BEGIN.test(pem)) {
+    throw new CertificateFileError(
+      sourceLabel,
+      `${sourceLabel} holds a private key, not a certificate: give the public CA certificate (the key must stay in the PKI folder)`,
+    );
+  }
+  const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], body: m[2] }));
+  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
+  if (certificates.length === 0) throw new CertificateFileError(sourceLabel, noCertificateMessage(sourceLabel, pem, blocks.map((b) => b.label)));
+  return certificates.map((b, i) => parseDer(decodeBase64(b.body, sourceLabel), certificates.length > 1 ? `${sourceLabel} (certificate ${i + 1})` : sourceLabel));
+}
+
+function readText(absolutePath: string): string {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(absolutePath);
+    if (stat.isDirectory()) throw new CertificateFileError(absolutePath, `${absolutePath} is a folder, not a certificate file`);
+    if (stat.size > MAX_FILE_BYTES) throw new CertificateFileError(absolutePath, `${absolutePath} is too large (${stat.size} bytes) to be a PEM certificate`);
+    bytes = fs.readFileSync(absolutePath);
+  } catch (e) {
+    if (e instanceof CertificateFileError) throw e;
+    throw new CertificateFileError(absolutePath, readFailure(absolutePath, e));
+  }
+  if (bytes.includes(0) || (bytes.length > 0 && bytes[0] === 0x30 && !bytes.includes('-----BEGIN'))) {
+    throw new CertificateFileError(
+      absolutePath,
+      `${absolutePath} is binary, not PEM text: if it is a DER certificate, convert it with "openssl x509 -inform der -in FILE -out FILE.pem"`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+function readFailure(path: string, e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'unknown error';
+  if (code === 'ENOENT') return `${path} does not exist`;
+  if (code === 'ENOTDIR') return `${path} does not exist (a parent is not a folder)`;
+  if (code === 'EACCES' || code === 'EPERM') return `${path} cannot be read: permission denied`;
+  return `${path} cannot be read (${code})`;
+}
+
+function noCertificateMessage(source: string, text: string, labels: readonly string[]): string {
+  const expected = 'expected a "-----BEGIN CERTIFICATE-----" block';
+  if (labels.some((l) => l === 'CERTIFICATE REQUEST' || l === 'NEW CERTIFICATE REQUEST')) {
+    return `${source} holds a certificate signing request, not a certificate: sign it with "iotkit certs sign" and give the resulting certificate`;
+  }
+  if (labels.includes('PUBLIC KEY')) return `${source} holds a public key, not a certificate (${expected})`;
+  if (labels.includes('TRUSTED CERTIFICATE')) {
+    return `${source} holds an OpenSSL "TRUSTED CERTIFICATE": convert it with "openssl x509 -in FILE -out FILE.pem" (${expected})`;
+  }
+  if (labels.length > 0) return `${source} holds PEM data of type "${labels[0]}", not a certificate (${expected})`;
+  if (text.includes('-----BEGIN')) return `${source} holds an incomplete PEM block (no matching END line): the file may be truncated`;
+  if (text.trim() === '') return `${source} is empty (${expected})`;
+  return `${source} is not a PEM certificate (${expected})`;
+}
+
+function decodeBase64(body: string, source: string): Buffer {
+  // RFC 7468 allows only base64 and whitespace here; headers (Proc-Type, ...) belong to legacy encrypted keys.
+  const compact = body.replace(/\s+/g, '');
+  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    throw new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not valid base64`);
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+function parseDer(der: Buffer, source: string): ParsedCertificate {
+  let cert: InstanceType<typeof x509.X509Certificate>;
+  let node: NodeCertificate;
+  try {
+    cert = new x509.X509Certificate(new Uint8Array(der));
+    node = new NodeCertificate(der);
+  } catch {
+    throw new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not a valid X.509 certificate`);
+  }
+  const basic = cert.getExtension(x509.BasicConstraintsExtension);
+  const keyUsage = cert.getExtension(x509.KeyUsagesExtension);
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension);
+  const aki = cert.getExtension(x509.AuthorityKeyIdentifierExtension);
+  const subject = formatRfc4514(cert.subjectName);
+  const issuer = formatRfc4514(cert.issuerName);
+  const key = describePublicKey(node);
+  return {
+    source,
+    pem: toPem(der),
+    subject,
+    issuer,
+    commonName: cert.subjectName.getField('CN')[0],
+    serialNumber: cert.serialNumber.toLowerCase(),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    sha256: createHash('sha256').update(der).digest('hex'),
+    isCa: basic?.ca === true,
+    pathLength: basic?.ca === true ? basic.pathLength : undefined,
+    ...key,
+    signatureAlgorithm: describeSignature(cert),
+    keyUsage: keyUsage === null ? undefined : keyUsageNames(keyUsage.usages),
+    extendedKeyUsage: eku === null ? undefined : eku.usages.map((u) => EKU_NAMES[String(u)] ?? String(u)),
+    subjectAltNames: san === null ? [] : san.names.items.map((n) => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`),
+    subjectKeyId: ski?.keyId.toLowerCase(),
+    authorityKeyId: aki?.keyId?.toLowerCase(),
+    selfIssued: subject === issuer,
+  };
+}
+
+function toPem(der: Buffer): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+const NIST_CURVES: { readonly [openSslName: string]: string } = {
+  prime192v1: 'P-192',
+  secp224r1: 'P-224',
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
+
+function describePublicKey(cert: NodeCertificate): Pick<ParsedCertificate, 'keyAlgorithm' | 'keyType' | 'keyBits'> {
+  let type: string | undefined;
+  let details: { modulusLength?: number; namedCurve?: string } | undefined;
+  try {
+    type = cert.publicKey.asymmetricKeyType;
+    details = cert.publicKey.asymmetricKeyDetails;
+  } catch {
+    return { keyAlgorithm: 'unknown', keyType: 'other' };
+  }
+  if ((type === 'rsa' || type === 'rsa-pss') && details?.modulusLength !== undefined) {
+    return { keyAlgorithm: `${type === 'rsa' ? 'RSA' : 'RSA-PSS'} ${details.modulusLength}`, keyType: 'rsa', keyBits: details.modulusLength };
+  }
+  if (type === 'ec' && details?.namedCurve !== undefined) {
+    const curve = details.namedCurve;
+    // Curve names carry their size: prime256v1, secp384r1, brainpoolP256r1, sect163k1.
+    const bits = Number(/(\d{3})/.exec(curve)?.[1]);
+    return { keyAlgorithm: `ECDSA ${NIST_CURVES[curve] ?? curve}`, keyType: 'ec', keyBits: Number.isFinite(bits) ? bits : undefined };
+  }
+  const names: { readonly [t: string]: string } = { ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA' };
+  return { keyAlgorithm: (type !== undefined ? names[type] : undefined) ?? type ?? 'unknown', keyType: 'other' };
+}
+
+function describeSignature(cert: InstanceType<typeof x509.X509Certificate>): string {
+  try {
+    // The library's algorithm types lean on DOM typings this project does not load.
+    const alg = cert.signatureAlgorithm as unknown as { name?: unknown; hash?: { name?: unknown } | string };
+    const name = String(alg.name ?? 'unknown');
+    const hash = typeof alg.hash === 'string' ? alg.hash : alg.hash?.name;
+    return hash === undefined ? name : `${name} with ${String(hash)}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const KEY_USAGE_FLAGS: readonly [number, string][] = [
+  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
+  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
+  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
+  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
+  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
+  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
+  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
+  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
+  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
+];
+
+function keyUsageNames(flags: number): string[] {
+  return KEY_USAGE_FLAGS.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
+}
+
+const EKU_NAMES: { readonly [oid: string]: string } = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+};
+
+const SAN_PREFIX: { readonly [type: string]: string } = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI', dn: 'DirName', guid: 'GUID', upn: 'UPN', id: 'RID' };

@@ -1,0 +1,51 @@
+/**
+ * A compiled condition before it becomes text: the AWS and Azure compilers
+ * build it, fold constants and flatten nested `and`/`or`, then print it in
+ * their own syntax.
+ */
+
+export type Condition =
+  | { readonly type: 'const'; readonly value: boolean }
+  /** A comparison or function call: never needs parentheses in `AND`/`OR`. */
+  | { readonly type: 'test'; readonly text: string }
+  | { readonly type: 'and'; readonly operands: readonly Condition[] }
+  /**
+   * `total`: every operand is a real boolean, never undefined/null, so a
+   * dialect whose `OR` is not Kleene can still use its plain `OR`.
+   */
+  | { readonly type: 'or'; readonly operands: readonly Condition[]; readonly total: boolean };
+
+export const TRUE: Condition = { type: 'const', value: true };
+export const FALSE: Condition = { type: 'const', value: false };
+
+export function test(text: string): Condition {
+  return { type: 'test', text };
+}
+
+export function allOf(operands: readonly Condition[]): Condition {
+  const kept: Condition[] = [];
+  for (const o of operands) {
+    if (o.type === 'const') {
+      if (!o.value) return FALSE;
+      continue;
+    }
+    if (o.type === 'and') kept.push(...o.operands);
+    else kept.push(o);
+  }
+  if (kept.length === 0) return TRUE;
+  return kept.length === 1 ? (kept[0] as Condition) : { type: 'and', operands: kept };
+}
+
+export function anyOf(operands: readonly Condition[], total = false): Condition {
+  const kept: Condition[] = [];
+  for (const o of operands) {
+    if (o.type === 'const') {
+      if (o.value) return TRUE;
+      continue;
+    }
+    if (o.type === 'or' && o.total === total) kept.push(...o.operands);
+    else kept.push(o);
+  }
+  if (kept.length === 0) return FALSE;
+  return kept.length === 1 ? (kept[0] as Condition) : { type: 'or', operands: kept, total };
+}

@@ -1,0 +1,138 @@
+import type { Spec } from '../spec/types';
+import { enabledClouds, sinkClouds } from '../spec/targets';
+import type { ResolvedSpec } from '../validate/semantic';
+import { toAwsPolicyTopic, toEventGridTemplate, toMosquittoAclPattern, toMqttFilter } from '../topic/render';
+import { compileAwsSql } from '../filter/compile-aws';
+import { compileAzureCondition } from '../filter/compile-azure';
+import { compileGcpSubscriptionFilter, gcpRouteAttribute } from '../filter/compile-gcp';
+import type { Plan, PlanAuthority, PlanFleet, PlanOmission, PlanRoute, PlanSink, PlanTopic } from './types';
+
+/** Code-unit order: unlike localeCompare it does not depend on the machine's locale. */
+export function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function sorted(values: readonly string[]): string[] {
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Compiles a validated spec into the cloud-neutral plan. Pure and
+ * deterministic: no clock, no file system, sorted output.
+ */
+export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
+  const clouds = enabledClouds(spec.targets);
+
+  const topics: PlanTopic[] = Object.entries(spec.topics).map(([name, t]) => {
+    const pattern = resolved.topics.get(name);
+    if (pattern === undefined) throw new Error(`internal: topic ${name} was not validated`);
+    const effectiveQos: { -readonly [C in keyof PlanTopic['effectiveQos']]: PlanTopic['effectiveQos'][C] } = {};
+    for (const c of clouds) effectiveQos[c] = t.qos === 2 && c !== 'gcp' ? 1 : t.qos;
+    return {
+      name,
+      pattern: t.pattern,
+      direction: t.direction,
+      qos: t.qos,
+      effectiveQos,
+      retain: t.retain ?? false,
+      format: t.format ?? 'json',
+      ...(t.schema !== undefined ? { schema: t.schema } : {}),
+      attributes: [...(t.attributes ?? [])],
+      variables: [...pattern.variables],
+      variableLevels: { ...pattern.variableLevels },
+      mqttFilter: toMqttFilter(pattern),
+      awsPolicyTopic: toAwsPolicyTopic(pattern),
+      eventGridTemplate: toEventGridTemplate(pattern),
+      mosquittoAclPattern: toMosquittoAclPattern(pattern),
+    };
+  });
+  topics.sort(byName);
+  const topicByName = new Map(topics.map((t) => [t.name, t]));
+
+  const sinks: PlanSink[] = Object.entries(spec.sinks).map(([name, s]) => ({
+    name,
+    kind: s.kind,
+    clouds: sinkClouds(s, clouds),
+    ...(s.retentionDays !== undefined ? { retentionDays: s.retentionDays } : {}),
+    ...(s.topic !== undefined ? { topic: s.topic } : {}),
+    existing: { ...(s.existing ?? {}) },
+  }));
+  sinks.sort(byName);
+  const sinkByName = new Map(sinks.map((s) => [s.name, s]));
+
+  const omissions: PlanOmission[] = [];
+  const routes: PlanRoute[] = spec.routes.map((r) => {
+    const topic = topicByName.get(r.from);
+    if (topic === undefined) throw new Error(`internal: route ${r.name} from unknown topic`);
+    const filter = resolved.filters.get(r.name);
+    for (const sinkName of r.to) {
+      const sink = sinkByName.get(sinkName);
+      for (const cloud of clouds) {
+        if (sink !== undefined && !sink.clouds.includes(cloud)) {
+          omissions.push({ cloud, route: r.name, sink: sinkName, reason: `sink "${sinkName}" is not provisioned on ${cloud} (sinks.${sinkName}.clouds)` });
+        }
+      }
+    }
+    return {
+      name: r.name,
+      from: r.from,
+      to: sorted(r.to),
+      ...(r.filter !== undefined ? { filterText: r.filter } : {}),
+      ...(filter !== undefined ? { filter } : {}),
+      compiled: {
+        awsSql: compileAwsSql(filter, topic),
+        azureCondition: compileAzureCondition(filter),
+        gcp: {
+          attribute: gcpRouteAttribute(r.name),
+          subscriptionFilter: compileGcpSubscriptionFilter(r.name, filter !== undefined),
+        },
+      },
+    };
+  });
+  routes.sort(byName);
+  omissions.sort((a, b) => byName({ name: `${a.route}/${a.sink}/${a.cloud}` }, { name: `${b.route}/${b.sink}/${b.cloud}` }));
+
+  const fleets: PlanFleet[] = Object.entries(spec.fleets).map(([name, f]) => ({
+    name,
+    certificateAuthority: f.certificateAuthority,
+    publish: sorted(f.publish),
+    subscribe: sorted(f.subscribe ?? []),
+    devices: (f.devices ?? [])
+      .map((d) => {
+        const csrPem = resolved.csrs.get(d.id);
+        return { id: d.id, ...(csrPem !== undefined ? { csrPem } : {}) };
+      })
+      .sort((a, b) => byName({ name: a.id }, { name: b.id })),
+  }));
+  fleets.sort(byName);
+
+  const authorities: PlanAuthority[] = Object.entries(spec.certificateAuthorities).map(([name, ca]) => {
+    const certs = resolved.authorities.get(name) ?? [];
+    const verification = resolved.awsVerificationCertificates.get(name);
+    return {
+      name,
+      certificates: certs.map((c, i) => ({
+        path: ca.certificates[i],
+        pem: c.pem,
+        subject: c.subject,
+        notAfter: c.notAfter.toISOString(),
+        sha256: c.sha256,
+      })),
+      ...(verification !== undefined ? { awsVerificationCertificatePem: verification.pem } : {}),
+    };
+  });
+  authorities.sort(byName);
+
+  return {
+    version: 1,
+    name: spec.name,
+    clouds,
+    targets: spec.targets,
+    topics,
+    sinks,
+    routes,
+    fleets,
+    authorities,
+    omissions,
+  };
+}

@@ -1,0 +1,31 @@
+import * as fs from 'node:fs';
+import * as x509 from '@peculiar/x509';
+
+/** A problem reading a CSR file; the message never holds file contents. */
+export class CsrFileError extends Error {}
+
+export interface ParsedCsr {
+  readonly pem: string;
+  readonly commonName?: string;
+}
+
+const CSR_PEM = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]+?-----END (NEW )?CERTIFICATE REQUEST-----/;
+
+/** Reads a device's certificate signing request (public material only). */
+export function readCsrFile(file: string): ParsedCsr {
+  if (!fs.existsSync(file)) throw new CsrFileError(`CSR file ${file} does not exist`);
+  const text = fs.readFileSync(file, 'utf8');
+  if (/PRIVATE KEY-----/.test(text)) {
+    throw new CsrFileError(`${file} holds a private key, not a certificate signing request: give the CSR (the key stays on the device)`);
+  }
+  const match = CSR_PEM.exec(text);
+  if (match === null) throw new CsrFileError(`${file} is not a PEM certificate signing request`);
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(match[0]);
+  } catch {
+    throw new CsrFileError(`${file} holds a malformed certificate signing request`);
+  }
+  const cn = csr.subjectName.getField('CN')[0];
+  return { pem: csr.toString('pem').replace(/\r\n/g, '\n').trimEnd() + '\n', commonName: cn };
+}

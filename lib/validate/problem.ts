@@ -1,0 +1,55 @@
+/** One problem found in a spec: where (a path in the spec's own terms) and why. */
+export interface Problem {
+  /** e.g. `routes[2].to[0]`, `topics.telemetry.pattern`; '' for the whole spec. */
+  readonly path: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.path === '' ? '' : `${p.path}: `;
+  return p.severity === 'warning' ? `warning: ${where}${p.message}` : `${where}${p.message}`;
+}
+
+/** Builds spec paths the way users read them: `a.b[2].c`, quoting keys that are not identifiers. */
+export function joinPath(...parts: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(part)) out += out === '' ? part : `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+/** Collects problems so a check can report all of them, not just the first. */
+export class ProblemList {
+  private readonly items: Problem[] = [];
+
+  error(path: string, message: string): void {
+    this.items.push({ path, message, severity: 'error' });
+  }
+
+  warning(path: string, message: string): void {
+    this.items.push({ path, message, severity: 'warning' });
+  }
+
+  get all(): readonly Problem[] {
+    return this.items;
+  }
+
+  get errors(): readonly Problem[] {
+    return this.items.filter((p) => p.severity === 'error');
+  }
+
+  get warnings(): readonly Problem[] {
+    return this.items.filter((p) => p.severity === 'warning');
+  }
+}
+
+/** Thrown when a spec is invalid: carries every problem found. */
+export class SpecError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(`invalid spec: ${problems.filter((p) => p.severity === 'error').length} problem(s)\n` + problems.map(formatProblem).join('\n'));
+  }
+}

@@ -1,0 +1,437 @@
+import * as path from 'node:path';
+import type { FilterExpr, FilterRef } from '../filter/ast';
+import { parseFilter, FilterSyntaxError } from '../filter/parse';
+import { parseTopicPattern, type TopicPattern } from '../topic/pattern';
+import { awsTopicLimits } from '../topic/aws-limits';
+import { toMqttFilter } from '../topic/render';
+import { readCertificateFile, type ParsedCertificate } from '../certs/read';
+import { CertificateFileError } from '../certs/errors';
+import { checkCertificate } from '../certs/check';
+import { readCsrFile, CsrFileError } from './csr';
+import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
+import { enabledClouds, sinkClouds } from '../spec/targets';
+import { joinPath, ProblemList } from './problem';
+import { closest } from './suggest';
+
+/** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
+export interface ResolvedSpec {
+  readonly topics: ReadonlyMap<string, TopicPattern>;
+  /** Parsed filters by route name. */
+  readonly filters: ReadonlyMap<string, FilterExpr>;
+  /** CA certificates by authority name, in spec order. */
+  readonly authorities: ReadonlyMap<string, readonly ParsedCertificate[]>;
+  readonly awsVerificationCertificates: ReadonlyMap<string, ParsedCertificate>;
+  /** Device CSR PEMs by device id. */
+  readonly csrs: ReadonlyMap<string, string>;
+}
+
+export interface SemanticOptions {
+  /** Folder relative file paths resolve against. */
+  readonly baseDir: string;
+  /** Clock for certificate expiry checks. */
+  readonly now: Date;
+}
+
+/** Event Grid event subscriptions deliver to Event Hubs, Service Bus queues and Azure Functions. */
+const EVENT_GRID_SINK_KINDS: readonly string[] = ['stream', 'queue', 'function'];
+const SPEC_NAME = /^[a-z][a-z0-9-]{0,23}$/;
+const ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
+/** AWS thing names `[a-zA-Z0-9:_-]+` up to 128; also a valid Azure device id and certificate CN. */
+const DEVICE_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+
+/**
+ * Cross-reference and meaning checks on a structurally valid spec. Every
+ * problem is collected; nothing stops at the first one.
+ */
+export function checkSemantics(spec: Spec, options: SemanticOptions, problems: ProblemList): ResolvedSpec {
+  const clouds = enabledClouds(spec.targets);
+  if (!SPEC_NAME.test(spec.name)) {
+    problems.error(
+      'name',
+      `"${spec.name}" must be lowercase letters, digits and "-", start with a letter and be at most 24 characters (it prefixes cloud resource names)`,
+    );
+  }
+  if (clouds.length === 0) {
+    problems.error('targets', 'no cloud is enabled: add at least one of targets.aws, targets.azure, targets.gcp');
+  }
+
+  const topics = checkTopics(spec, clouds, problems);
+  checkSinks(spec, clouds, problems);
+  const filters = checkRoutes(spec, topics, problems);
+  const csrs = checkFleets(spec, options, problems);
+  const { authorities, awsVerificationCertificates } = checkAuthorities(spec, options, problems);
+  checkTargets(spec, problems);
+  return { topics, filters, authorities, awsVerificationCertificates, csrs };
+}
+
+function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): Map<string, TopicPattern> {
+  const parsed = new Map<string, TopicPattern>();
+  const byFilter = new Map<string, string>();
+  const used = new Set<string>();
+  for (const fleet of Object.values(spec.fleets)) {
+    for (const t of [...fleet.publish, ...(fleet.subscribe ?? [])]) used.add(t);
+  }
+  for (const [name, topic] of Object.entries(spec.topics)) {
+    const at = (field?: string) => joinPath('topics', name, ...(field ? [field] : []));
+    const result = parseTopicPattern(topic.pattern);
+    if (!result.ok) {
+      for (const reason of result.problems) problems.error(at('pattern'), reason);
+    } else {
+      parsed.set(name, result.pattern);
+      if (clouds.includes('aws')) {
+        for (const reason of awsTopicLimits(result.pattern)) problems.error(at('pattern'), reason);
+      }
+      const filter = toMqttFilter(result.pattern);
+      const other = byFilter.get(filter);
+      if (other !== undefined) {
+        problems.error(at('pattern'), `matches exactly the same MQTT topics as topics.${other} ("${filter}"): a message could not be told apart`);
+      } else {
+        byFilter.set(filter, name);
+      }
+    }
+    checkQos(spec, name, topic, clouds, problems);
+    if (topic.retain === true && clouds.includes('azure') && (spec.targets.azure?.broker ?? 'iothub') === 'iothub') {
+      if (spec.targets.azure?.acceptRetainLoss === true) {
+        problems.warning(at('retain'), 'Azure IoT Hub does not retain messages: on Azure this topic is delivered without retention');
+      } else {
+        problems.error(
+          at('retain'),
+          'Azure IoT Hub does not retain messages: set retain to false, set targets.azure.acceptRetainLoss to true, or use targets.azure.broker "eventgrid"',
+        );
+      }
+    }
+    const format = topic.format ?? 'json';
+    if (format === 'binary' && topic.schema !== undefined) {
+      problems.error(at('schema'), 'a JSON Schema needs format "json" (this topic is binary)');
+    }
+    if (format === 'binary' && (topic.attributes ?? []).length > 0) {
+      problems.error(at('attributes'), 'payload fields cannot be promoted from a binary payload: use format "json" or remove attributes');
+    }
+    (topic.attributes ?? []).forEach((attr, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(attr)) {
+        problems.error(joinPath('topics', name, 'attributes', i), `"${attr}" is not a payload path (letters, digits, "_", dotted levels)`);
+      }
+    });
+    if (!used.has(name)) {
+      problems.warning(at(), 'no fleet publishes or subscribes to this topic');
+    }
+  }
+  return parsed;
+}
+
+function checkQos(spec: Spec, name: string, topic: TopicSpec, clouds: readonly Cloud[], problems: ProblemList): void {
+  if (topic.qos !== 2) return;
+  const capped: Array<[Cloud, string]> = [
+    ['aws', 'AWS IoT Core'],
+    ['azure', 'Azure IoT Hub'],
+  ];
+  for (const [cloud, service] of capped) {
+    if (!clouds.includes(cloud)) continue;
+    if (spec.targets[cloud]?.acceptQosDowngrade === true) {
+      problems.warning(joinPath('topics', name, 'qos'), `${service} supports QoS 0 and 1 only: this topic is delivered at QoS 1 there (at least once, duplicates possible)`);
+    } else {
+      problems.error(
+        joinPath('topics', name, 'qos'),
+        `QoS 2 is not supported by ${service} (QoS 0 and 1 only): use qos 1, or set targets.${cloud}.acceptQosDowngrade to true to deliver at QoS 1 there`,
+      );
+    }
+  }
+}
+
+function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): void {
+  const azureBroker = spec.targets.azure?.broker ?? 'iothub';
+  for (const [name, sink] of Object.entries(spec.sinks)) {
+    const at = (...field: (string | number)[]) => joinPath('sinks', name, ...field);
+    const on = sinkClouds(sink, clouds);
+    (sink.clouds ?? []).forEach((c, i) => {
+      if (!clouds.includes(c)) problems.warning(at('clouds', i), `"${c}" is not an enabled target: nothing is provisioned there`);
+    });
+    if (sink.kind === 'republish') {
+      if (sink.topic === undefined) {
+        problems.error(at(), 'a republish sink needs "topic": the cloud-to-device topic to publish to');
+      } else {
+        const target = spec.topics[sink.topic];
+        if (target === undefined) {
+          problems.error(at('topic'), unknownName('topic', sink.topic, Object.keys(spec.topics)));
+        } else if (target.direction !== 'cloud-to-device') {
+          problems.error(at('topic'), `"${sink.topic}" is a ${target.direction} topic: republish to a cloud-to-device topic`);
+        }
+      }
+      if (on.includes('azure')) {
+        problems.error(
+          at('kind'),
+          `Azure IoT Hub routing cannot republish to devices: set sinks.${name}.clouds to ${JSON.stringify(on.filter((c) => c !== 'azure'))} (and send commands from a function reading a "stream" sink on Azure)`,
+        );
+      }
+    } else if (sink.topic !== undefined) {
+      problems.error(at('topic'), `only republish sinks take a topic (this one is "${sink.kind}")`);
+    }
+    if (sink.kind === 'function') {
+      if (on.includes('aws') && sink.existing?.aws === undefined) {
+        problems.error(at('existing', 'aws'), 'a function sink on AWS needs the Lambda function ARN (the kit does not deploy function code)');
+      }
+      if (on.includes('gcp') && sink.existing?.gcp === undefined) {
+        problems.error(at('existing', 'gcp'), 'a function sink on GCP needs the HTTPS push endpoint URL of the function');
+      }
+    }
+    if (sink.existing?.aws !== undefined && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(sink.existing.aws)) {
+      problems.error(at('existing', 'aws'), `"${sink.existing.aws}" is not an AWS ARN`);
+    }
+    if (sink.kind === 'function' && sink.existing?.gcp !== undefined && !/^https:\/\/[^\s]+$/.test(sink.existing.gcp)) {
+      problems.error(at('existing', 'gcp'), `"${sink.existing.gcp}" is not an https:// push endpoint (Pub/Sub pushes over HTTPS only)`);
+    }
+    if (sink.retentionDays !== undefined && (sink.kind === 'function' || sink.kind === 'republish')) {
+      problems.error(at('retentionDays'), `a ${sink.kind} sink keeps no data: remove retentionDays`);
+    }
+    if (sink.kind === 'queue' && sink.retentionDays !== undefined && sink.retentionDays > 14) {
+      problems.error(at('retentionDays'), `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`);
+    }
+    if (sink.kind === 'stream' && sink.retentionDays !== undefined && sink.retentionDays > 7) {
+      problems.error(at('retentionDays'), `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`);
+    }
+    if (azureBroker === 'eventgrid' && on.includes('azure') && !EVENT_GRID_SINK_KINDS.includes(sink.kind)) {
+      problems.error(
+        at('kind'),
+        `the Event Grid MQTT broker routes through event subscriptions, which deliver to Event Hubs, Service Bus queues and functions only ("stream", "queue", "function"): use one of those on Azure, or set sinks.${name}.clouds without "azure"`,
+      );
+    }
+  }
+}
+
+function checkRoutes(
+  spec: Spec,
+  topics: ReadonlyMap<string, TopicPattern>,
+  problems: ProblemList,
+): Map<string, FilterExpr> {
+  const filters = new Map<string, FilterExpr>();
+  const names = new Map<string, number>();
+  spec.routes.forEach((route, i) => {
+    const at = (...field: (string | number)[]) => joinPath('routes', i, ...field);
+    if (!ROUTE_NAME.test(route.name)) {
+      problems.error(at('name'), `"${route.name}" must start with a letter and hold only letters, digits and "_" (at most 48): it names cloud resources`);
+    }
+    const key = route.name.toLowerCase();
+    const previous = names.get(key);
+    if (previous !== undefined) problems.error(at('name'), `duplicate route name "${route.name}" (also routes[${previous}]; names are case-insensitive on Azure)`);
+    else names.set(key, i);
+
+    const topic = spec.topics[route.from];
+    if (topic === undefined) {
+      problems.error(at('from'), unknownName('topic', route.from, Object.keys(spec.topics)));
+    } else if (topic.direction !== 'device-to-cloud') {
+      problems.error(at('from'), `"${route.from}" is a cloud-to-device topic: routes start at device-to-cloud topics`);
+    }
+    const seenSinks = new Set<string>();
+    route.to.forEach((sinkName, j) => {
+      if (seenSinks.has(sinkName)) problems.error(at('to', j), `sink "${sinkName}" is listed twice`);
+      seenSinks.add(sinkName);
+      const sink = spec.sinks[sinkName];
+      if (sink === undefined) {
+        problems.error(at('to', j), unknownName('sink', sinkName, Object.keys(spec.sinks)));
+        return;
+      }
+      if (sink.kind === 'republish' && sink.topic !== undefined && topics.has(route.from) && topics.has(sink.topic)) {
+        const available = new Set(topics.get(route.from)?.variables);
+        const missing = (topics.get(sink.topic)?.variables ?? []).filter((v) => !available.has(v));
+        if (missing.length > 0) {
+          problems.error(
+            at('to', j),
+            `republish sink "${sinkName}" publishes to topic "${sink.topic}", whose variable(s) ${missing.map((v) => `{${v}}`).join(', ')} topic "${route.from}" does not have`,
+          );
+        }
+      }
+    });
+    if (route.filter !== undefined) {
+      const expr = parseRouteFilter(route.filter, at('filter'), problems);
+      if (expr !== undefined) {
+        filters.set(route.name, expr);
+        if (topic !== undefined) checkFilterRefs(expr, route.from, topic, topics.get(route.from), at('filter'), problems);
+      }
+    }
+  });
+  return filters;
+}
+
+function parseRouteFilter(text: string, at: string, problems: ProblemList): FilterExpr | undefined {
+  try {
+    return parseFilter(text);
+  } catch (e) {
+    if (e instanceof FilterSyntaxError) {
+      problems.error(at, e.message);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function refsOf(expr: FilterExpr): Array<{ ref: FilterRef; comparedTo: unknown[] }> {
+  switch (expr.type) {
+    case 'compare':
+      return [{ ref: expr.left, comparedTo: [expr.right] }];
+    case 'in':
+      return [{ ref: expr.left, comparedTo: [...expr.values] }];
+    case 'exists':
+      return [{ ref: expr.ref, comparedTo: [] }];
+    case 'and':
+    case 'or':
+      return expr.operands.flatMap(refsOf);
+    case 'not':
+      return refsOf(expr.operand);
+  }
+}
+
+function checkFilterRefs(
+  expr: FilterExpr,
+  topicName: string,
+  topic: TopicSpec,
+  pattern: TopicPattern | undefined,
+  at: string,
+  problems: ProblemList,
+): void {
+  const reported = new Set<string>();
+  const once = (message: string) => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    problems.error(at, message);
+  };
+  for (const { ref, comparedTo } of refsOf(expr)) {
+    if (ref.kind === 'payload') {
+      if ((topic.format ?? 'json') === 'binary') {
+        once(`payload field "${ref.path.join('.')}" cannot be read: topic "${topicName}" has a binary payload (filter on topic variables, or use format "json")`);
+      }
+    } else {
+      if (pattern !== undefined && !pattern.variables.includes(ref.variable)) {
+        const hint = closest(ref.variable, pattern.variables);
+        once(
+          `topic "${topicName}" has no variable "${ref.variable}"${hint ? ` (did you mean topic.${hint}?)` : ''}; its variables are ${pattern.variables.length > 0 ? pattern.variables.join(', ') : 'none'}`,
+        );
+      }
+      if (comparedTo.some((v) => typeof v !== 'string')) {
+        once(`topic.${ref.variable} is a string (topic levels are text): compare it to a quoted value`);
+      }
+    }
+  }
+}
+
+function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList): Map<string, string> {
+  const csrs = new Map<string, string>();
+  const deviceOwner = new Map<string, string>();
+  for (const [name, fleet] of Object.entries(spec.fleets)) {
+    const at = (...field: (string | number)[]) => joinPath('fleets', name, ...field);
+    if (spec.certificateAuthorities[fleet.certificateAuthority] === undefined) {
+      problems.error(
+        at('certificateAuthority'),
+        unknownName('certificate authority', fleet.certificateAuthority, Object.keys(spec.certificateAuthorities)),
+      );
+    }
+    const checkList = (field: 'publish' | 'subscribe', direction: TopicSpec['direction']) => {
+      const seen = new Set<string>();
+      (fleet[field] ?? []).forEach((t, i) => {
+        if (seen.has(t)) problems.error(at(field, i), `topic "${t}" is listed twice`);
+        seen.add(t);
+        const topic = spec.topics[t];
+        if (topic === undefined) problems.error(at(field, i), unknownName('topic', t, Object.keys(spec.topics)));
+        else if (topic.direction !== direction) {
+          problems.error(
+            at(field, i),
+            `"${t}" is a ${topic.direction} topic: devices ${field} ${direction === 'device-to-cloud' ? 'device-to-cloud' : 'cloud-to-device'} topics only`,
+          );
+        }
+      });
+    };
+    checkList('publish', 'device-to-cloud');
+    checkList('subscribe', 'cloud-to-device');
+    (fleet.devices ?? []).forEach((device, i) => {
+      if (!DEVICE_ID.test(device.id)) {
+        problems.error(at('devices', i, 'id'), `"${device.id}" is not a valid device id (letters, digits, ":", "_", "-", at most 128): it becomes the thing name and certificate CN`);
+      }
+      const owner = deviceOwner.get(device.id);
+      if (owner !== undefined) problems.error(at('devices', i, 'id'), `device "${device.id}" is also listed in ${owner}`);
+      else deviceOwner.set(device.id, at('devices', i));
+      if (device.csr !== undefined) {
+        try {
+          const csr = readCsrFile(path.resolve(options.baseDir, device.csr));
+          if (csr.commonName !== device.id) {
+            problems.error(at('devices', i, 'csr'), `the CSR's subject CN is "${csr.commonName ?? ''}", expected the device id "${device.id}"`);
+          } else {
+            csrs.set(device.id, csr.pem);
+          }
+        } catch (e) {
+          if (!(e instanceof CsrFileError)) throw e;
+          problems.error(at('devices', i, 'csr'), e.message);
+        }
+      }
+    });
+  }
+  return csrs;
+}
+
+function checkAuthorities(
+  spec: Spec,
+  options: SemanticOptions,
+  problems: ProblemList,
+): Pick<ResolvedSpec, 'authorities' | 'awsVerificationCertificates'> {
+  const authorities = new Map<string, ParsedCertificate[]>();
+  const awsVerificationCertificates = new Map<string, ParsedCertificate>();
+  const usedCas = new Set(Object.values(spec.fleets).map((f) => f.certificateAuthority));
+  for (const [name, ca] of Object.entries(spec.certificateAuthorities)) {
+    const certs: ParsedCertificate[] = [];
+    ca.certificates.forEach((file, i) => {
+      const at = joinPath('certificateAuthorities', name, 'certificates', i);
+      const cert = readCert(file, options.baseDir, at, problems);
+      if (cert === undefined) return;
+      const { errors, warnings } = checkCertificate(cert, { role: 'ca', now: options.now });
+      errors.forEach((m) => problems.error(at, m));
+      warnings.forEach((m) => problems.warning(at, m));
+      if (certs.some((c) => c.sha256 === cert.sha256)) problems.error(at, `${file} is listed twice`);
+      certs.push(cert);
+    });
+    authorities.set(name, certs);
+    if (ca.awsVerificationCertificate !== undefined) {
+      const at = joinPath('certificateAuthorities', name, 'awsVerificationCertificate');
+      const cert = readCert(ca.awsVerificationCertificate, options.baseDir, at, problems);
+      if (cert !== undefined) awsVerificationCertificates.set(name, cert);
+    }
+    if (!usedCas.has(name)) problems.warning(joinPath('certificateAuthorities', name), 'no fleet uses this certificate authority');
+  }
+  return { authorities, awsVerificationCertificates };
+}
+
+function readCert(file: string, baseDir: string, at: string, problems: ProblemList): ParsedCertificate | undefined {
+  try {
+    return readCertificateFile(path.resolve(baseDir, file));
+  } catch (e) {
+    if (!(e instanceof CertificateFileError)) throw e;
+    problems.error(at, e.message.split(path.resolve(baseDir, file)).join(file));
+    return undefined;
+  }
+}
+
+function checkTargets(spec: Spec, problems: ProblemList): void {
+  const azure = spec.targets.azure;
+  if (azure !== undefined) {
+    const routeNames = new Set(spec.routes.map((r) => r.name));
+    (azure.builtInEvents ?? []).forEach((r, i) => {
+      if (!routeNames.has(r)) problems.error(joinPath('targets', 'azure', 'builtInEvents', i), unknownName('route', r, [...routeNames]));
+    });
+    (azure.allowedIpRanges ?? []).forEach((r, i) => {
+      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r)) problems.error(joinPath('targets', 'azure', 'allowedIpRanges', i), `"${r}" is not an IPv4 address or CIDR range`);
+    });
+  }
+  const gcp = spec.targets.gcp;
+  if (gcp?.maxDeliveryAttempts !== undefined && (gcp.maxDeliveryAttempts < 5 || gcp.maxDeliveryAttempts > 100)) {
+    problems.error('targets.gcp.maxDeliveryAttempts', `Pub/Sub dead-letter policies allow 5 to 100 delivery attempts, got ${gcp.maxDeliveryAttempts}`);
+  }
+  for (const cloud of CLOUDS) {
+    const t = spec.targets[cloud];
+    if (t !== undefined && t.enabled === false && t.acceptQosDowngrade !== undefined) {
+      problems.warning(joinPath('targets', cloud, 'acceptQosDowngrade'), `targets.${cloud} is disabled: this setting has no effect`);
+    }
+  }
+}
+
+function unknownName(what: string, name: string, known: readonly string[]): string {
+  const hint = closest(name, known);
+  if (hint !== undefined) return `unknown ${what} "${name}" (did you mean "${hint}"?)`;
+  return `unknown ${what} "${name}"${known.length > 0 ? `; declared: ${known.join(', ')}` : ` (none declared)`}`;
+}

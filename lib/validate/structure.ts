@@ -1,0 +1,80 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { SPEC_JSON_SCHEMA } from '../spec/json-schema';
+import { joinPath, type Problem } from './problem';
+import { closest } from './suggest';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateShape = ajv.compile(SPEC_JSON_SCHEMA);
+
+/**
+ * Structural checks against the published JSON Schema: types, required and
+ * unknown fields, enums. Messages speak the spec's language, not Ajv's.
+ */
+export function checkStructure(document: unknown): Problem[] {
+  if (validateShape(document)) return [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of validateShape.errors ?? []) {
+    const p = toProblem(e);
+    if (p === undefined) continue;
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  return problems;
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return '';
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return joinPath(...parts);
+}
+
+function schemaProperties(e: ErrorObject): string[] {
+  const parent = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(parent?.properties ?? {});
+}
+
+function toProblem(e: ErrorObject): Problem | undefined {
+  const path = pointerToPath(e.instancePath);
+  const error = (message: string, at = path): Problem => ({ path: at, message, severity: 'error' });
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return error(`missing required field "${String(params.missingProperty)}"`);
+    case 'additionalProperties': {
+      const field = String(params.additionalProperty);
+      const hint = closest(field, schemaProperties(e));
+      return error(`unknown field "${field}"${hint ? ` (did you mean "${hint}"?)` : ''}`, joinPath(...(path ? [path] : []), field));
+    }
+    case 'enum':
+      return error(`must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`);
+    case 'type':
+      return error(`must be ${article(String(params.type))}, got ${describe(e.data)}`);
+    case 'minItems':
+      return error(`must list at least ${String(params.limit)} item(s)`);
+    case 'minimum':
+      return error(`must be at least ${String(params.limit)}, got ${JSON.stringify(e.data)}`);
+    case 'pattern':
+      return error(`${JSON.stringify(e.data)} does not match ${String(params.pattern)}`);
+    case 'propertyNames':
+      return undefined; // reported by the nested `pattern` error below, with the name
+    default:
+      return error(e.message ?? 'is invalid');
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `${article(typeof value)} (${JSON.stringify(value)?.slice(0, 40)})`;
+}

@@ -102,17 +102,19 @@ function checkServer(cert: ParsedCertificate, errors: string[]): void {
  * issuing intermediate alone is enough.
  */
 export function verifyChain(leaf: ParsedCertificate, issuers: readonly ParsedCertificate[], at: Date = new Date()): boolean {
-  if (!validAt(leaf, at)) return false;
-  const leafNode = new NodeCertificate(leaf.pem);
-  return issuers.some((issuer) => {
-    if (!issuer.isCa || !validAt(issuer, at) || issuer.subject !== leaf.issuer) return false;
+  return validAt(leaf, at) && issuers.some((issuer) => validAt(issuer, at) && issuedBy(leaf, issuer));
+}
+
+/** Names chain, the issuer is a CA, and its signature on `cert` verifies; validity is not considered. */
+export function issuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  if (!issuer.isCa || issuer.subject !== cert.issuer) return false;
+  try {
+    const certNode = new NodeCertificate(cert.pem);
     const issuerNode = new NodeCertificate(issuer.pem);
-    try {
-      return leafNode.checkIssued(issuerNode) && leafNode.verify(issuerNode.publicKey);
-    } catch {
-      return false;
-    }
-  });
+    return certNode.checkIssued(issuerNode) && certNode.verify(issuerNode.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 function validAt(cert: ParsedCertificate, at: Date): boolean {

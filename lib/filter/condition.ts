@@ -29,8 +29,8 @@ export function allOf(operands: readonly Condition[]): Condition {
       if (!o.value) return FALSE;
       continue;
     }
-    if (o.type === 'and') kept.push(...o.operands);
-    else kept.push(o);
+    if (o.type === 'and') addUnique(kept, o.operands);
+    else addUnique(kept, [o]);
   }
   if (kept.length === 0) return TRUE;
   return kept.length === 1 ? (kept[0] as Condition) : { type: 'and', operands: kept };
@@ -43,9 +43,17 @@ export function anyOf(operands: readonly Condition[], total = false): Condition 
       if (o.value) return TRUE;
       continue;
     }
-    if (o.type === 'or' && o.total === total) kept.push(...o.operands);
-    else kept.push(o);
+    if (o.type === 'or' && o.total === total) addUnique(kept, o.operands);
+    else addUnique(kept, [o]);
   }
   if (kept.length === 0) return FALSE;
   return kept.length === 1 ? (kept[0] as Condition) : { type: 'or', operands: kept, total };
+}
+
+/** Repeated guards (`x not in (1, 2)` tests the type of x twice) are printed once. */
+function addUnique(kept: Condition[], operands: readonly Condition[]): void {
+  for (const o of operands) {
+    if (o.type === 'test' && kept.some((k) => k.type === 'test' && k.text === o.text)) continue;
+    kept.push(o);
+  }
 }

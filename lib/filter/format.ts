@@ -1,8 +1,8 @@
 /**
- * Canonical text of a filter: lowercase keywords, `!=`, single quotes, the
- * fewest parentheses that keep the tree. `parseFilter(formatFilter(x))`
- * deep-equals `x` for every tree whose `and`/`or` nodes have two or more
- * operands (what the parser produces).
+ * Canonical text of a filter: lowercase keywords, `!=`, single quotes, and
+ * parentheses only where the tree needs them or an `and` sits in an `or`.
+ * `parseFilter(formatFilter(x))` deep-equals `x` for every tree whose
+ * `and`/`or` nodes have two or more operands (what the parser produces).
  */
 import type { FilterExpr, FilterLiteral, FilterRef } from './ast';
 import { needsBackticks, TOPIC_PREFIX } from './syntax';
@@ -17,8 +17,9 @@ export function formatFilter(expr: FilterExpr): string {
       if (expr.operands.length === 1) return formatFilter(expr.operands[0] as FilterExpr);
       // A nested node of the same kind keeps its parentheses: the parser
       // flattens `a and b and c` into one node, so `(a and b) and c` is a
-      // different tree.
-      return expr.operands.map((o) => wrap(o, PRECEDENCE[expr.type] + 1)).join(` ${expr.type} `);
+      // different tree. An `and` inside an `or` gets them too, for the reader.
+      const minimum = expr.type === 'or' ? PRECEDENCE.not : PRECEDENCE.and + 1;
+      return expr.operands.map((o) => wrap(o, minimum)).join(` ${expr.type} `);
     }
     case 'not':
       if (expr.operand.type === 'in') return `${formatRef(expr.operand.left)} not in ${formatList(expr.operand.values)}`;

@@ -29,7 +29,7 @@
 import type { ComparisonOp, FilterExpr, FilterLiteral, FilterRef } from './ast';
 import { describeToken, tokenize, type Token } from './lex';
 import { FilterSyntaxError } from './syntax-error';
-import { IDENTIFIER, NUMERIC_KEY, QUOTED_KEY, TOPIC_PREFIX } from './syntax';
+import { NUMERIC_KEY, QUOTED_KEY, TOPIC_PREFIX } from './syntax';
 
 export { FilterSyntaxError } from './syntax-error';
 export { formatFilter } from './format';
@@ -54,7 +54,8 @@ class Parser {
   constructor(private readonly tokens: readonly Token[]) {}
 
   parse(): FilterExpr {
-    if (this.peek().kind === 'end') throw FilterSyntaxError.unexpected('end of filter', 0, 'a condition such as temperature > 80');
+    const first = this.peek();
+    if (first.kind === 'end') throw FilterSyntaxError.unexpected('end of filter', first.pos, 'a condition such as temperature > 80');
     const expr = this.parseOr();
     const next = this.peek();
     if (next.kind !== 'end') {
@@ -115,15 +116,15 @@ class Parser {
     const right = this.parseOperand(EXPECT_RIGHT);
     if ('ref' in left) {
       if ('ref' in right) throw FilterSyntaxError.invalid('a field can only be compared with a value, not with another field', right.pos);
-      return this.comparison(left.ref, token.op, right);
+      return this.comparison(left.ref, token.op, right, token.text);
     }
     if ('literal' in right) throw FilterSyntaxError.invalid('one side of a comparison must be a field or topic.<variable>', left.pos);
-    return this.comparison(right.ref, FLIPPED[token.op], left);
+    return this.comparison(right.ref, FLIPPED[token.op], left, token.text);
   }
 
-  private comparison(ref: FilterRef, op: ComparisonOp, value: { readonly literal: FilterLiteral; readonly pos: number }): FilterExpr {
+  private comparison(ref: FilterRef, op: ComparisonOp, value: { readonly literal: FilterLiteral; readonly pos: number }, written: string): FilterExpr {
     if (ORDERING.has(op) && typeof value.literal !== 'number') {
-      throw FilterSyntaxError.invalid(`"${op}" compares numbers only (AWS cannot order text), found ${describeLiteral(value.literal)}`, value.pos);
+      throw FilterSyntaxError.invalid(`"${written}" needs a number (ordering is for numbers only: AWS cannot order text), found ${describeLiteral(value.literal)}`, value.pos);
     }
     return { type: 'compare', op, left: ref, right: value.literal };
   }
@@ -198,13 +199,14 @@ class Parser {
   private segmentValue(token: Token): string {
     if (token.kind !== 'quoted') return token.text;
     const key = token.value;
+    if (key === '') throw FilterSyntaxError.invalid('empty key ``', token.pos);
     if (!QUOTED_KEY.test(key)) {
       throw FilterSyntaxError.invalid(
         `key ${token.text} may hold only letters, digits, "_" and "-" (Azure route conditions cannot address other characters)`,
         token.pos,
       );
     }
-    if (NUMERIC_KEY.test(key) && !IDENTIFIER.test(key)) {
+    if (NUMERIC_KEY.test(key)) {
       throw FilterSyntaxError.invalid(`key ${token.text} looks like an array index: filters read object fields only`, token.pos);
     }
     return key;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
+import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
 import { parseTopicPattern, type TopicPattern } from '../topic/pattern';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { toMqttFilter } from '../topic/render';
@@ -78,6 +79,13 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       for (const reason of result.problems) problems.error(at('pattern'), reason);
     } else {
       parsed.set(name, result.pattern);
+      if (clouds.includes('azure')) {
+        for (const v of result.pattern.variables) {
+          if (AZURE_RESERVED_PROPERTIES.has(v.toLowerCase())) {
+            problems.error(at('pattern'), `variable {${v}} cannot be an Azure IoT Hub message property ("${v}" is reserved by the routing grammar or the device contract): rename it`);
+          }
+        }
+      }
       if (clouds.includes('aws')) {
         for (const reason of awsTopicLimits(result.pattern)) problems.error(at('pattern'), reason);
       }

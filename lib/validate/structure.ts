@@ -3,7 +3,8 @@ import { SPEC_JSON_SCHEMA } from '../spec/json-schema';
 import { joinPath, type Problem } from './problem';
 import { closest } from './suggest';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the offending value and schema, so messages can quote them.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateShape = ajv.compile(SPEC_JSON_SCHEMA);
 
 /**
@@ -25,14 +26,13 @@ export function checkStructure(document: unknown): Problem[] {
   return problems;
 }
 
-function pointerToPath(pointer: string): string {
-  if (pointer === '') return '';
-  const parts = pointer
+function pointerParts(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
     .split('/')
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  return joinPath(...parts);
 }
 
 function schemaProperties(e: ErrorObject): string[] {
@@ -41,7 +41,8 @@ function schemaProperties(e: ErrorObject): string[] {
 }
 
 function toProblem(e: ErrorObject): Problem | undefined {
-  const path = pointerToPath(e.instancePath);
+  const parts = pointerParts(e.instancePath);
+  const path = joinPath(...parts);
   const error = (message: string, at = path): Problem => ({ path: at, message, severity: 'error' });
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -50,7 +51,7 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const hint = closest(field, schemaProperties(e));
-      return error(`unknown field "${field}"${hint ? ` (did you mean "${hint}"?)` : ''}`, joinPath(...(path ? [path] : []), field));
+      return error(`unknown field "${field}"${hint ? ` (did you mean "${hint}"?)` : ''}`, joinPath(...parts, field));
     }
     case 'enum':
       return error(`must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`);
@@ -61,6 +62,9 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'minimum':
       return error(`must be at least ${String(params.limit)}, got ${JSON.stringify(e.data)}`);
     case 'pattern':
+      if (e.propertyName !== undefined) {
+        return error(`name "${e.propertyName}" must start with a letter and hold only letters, digits, "_" and "-"`, joinPath(...parts, e.propertyName));
+      }
       return error(`${JSON.stringify(e.data)} does not match ${String(params.pattern)}`);
     case 'propertyNames':
       return undefined; // reported by the nested `pattern` error below, with the name

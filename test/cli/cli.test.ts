@@ -76,7 +76,7 @@ describe('iotkit validate', () => {
   test('a missing spec file exits 1', async () => {
     const io = capture();
     expect(await main(['validate', '--spec', 'nope.yaml'], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain('spec file nope.yaml does not exist');
+    expect(io.stderr.join('\n')).toContain('nope.yaml does not exist');
   });
 
   test('a TypeScript spec that throws is reported without a stack trace', async () => {

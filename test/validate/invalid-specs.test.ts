@@ -28,7 +28,7 @@ const CASES: Case[] = [
   { title: 'route to is empty', mutate: (s) => (s.routes[0].to = bad([])), expect: 'routes[0].to: must list at least 1 item(s)' },
   { title: 'route to is a string', mutate: (s) => (s.routes[0].to = bad('stream')), expect: 'routes[0].to: must be an array' },
   { title: 'fleet without publish', mutate: (s) => delete (s.fleets.sensors as Partial<Doc['fleets'][string]>).publish, expect: 'fleets.sensors: missing required field "publish"' },
-  { title: 'topic name with a space', mutate: (s) => (s.topics['bad name'] = s.topics.telemetry), expect: '"bad name" does not match' },
+  { title: 'topic name with a space', mutate: (s) => (s.topics['bad name'] = s.topics.telemetry), expect: 'topics["bad name"]: name "bad name" must start with a letter' },
   { title: 'unknown target', mutate: (s) => (s.targets = bad({ ...s.targets, ibm: {} })), expect: 'targets.ibm: unknown field "ibm"' },
   { title: 'aws account not 12 digits', mutate: (s) => (s.targets.aws = bad({ account: '1234' })), expect: 'targets.aws.account: "1234" does not match' },
   // names
@@ -43,8 +43,9 @@ const CASES: Case[] = [
   { title: 'partial variable', mutate: (s) => (s.topics.telemetry.pattern = 'home/dev-{deviceId}/t'), expect: 'topics.telemetry.pattern:' },
   { title: 'duplicate variable', mutate: (s) => (s.topics.telemetry.pattern = 'home/{site}/{site}/{deviceId}'), expect: 'topics.telemetry.pattern:' },
   { title: 'deviceId twice', mutate: (s) => (s.topics.telemetry.pattern = 'home/{deviceId}/{deviceId}'), expect: 'topics.telemetry.pattern:' },
-  { title: 'too many slashes for AWS', mutate: (s) => (s.topics.telemetry.pattern = 'a/b/c/d/e/f/g/h/{deviceId}'), expect: 'topics.telemetry.pattern: AWS IoT:' },
+  { title: 'too many slashes for AWS', mutate: (s) => (s.topics.telemetry.pattern = 'a/b/c/d/e/f/g/h/{deviceId}'), expect: 'topics.telemetry.pattern: topic has 8 "/" (9 levels): AWS IoT allows at most 7 "/" (8 levels)' },
   { title: 'same MQTT filter twice', mutate: (s) => (s.topics.image.pattern = 'home/{site}/{room}/{deviceId}/telemetry'), expect: 'matches exactly the same MQTT topics as topics.' },
+  { title: 'topic variable reserved on Azure', mutate: (s) => (s.topics.telemetry.pattern = 'home/{topic}/{deviceId}/telemetry'), expect: 'topics.telemetry.pattern: variable {topic} cannot be an Azure IoT Hub message property' },
   // QoS and retain
   { title: 'QoS 2 on AWS and Azure', mutate: (s) => (s.topics.telemetry.qos = 2), expect: 'topics.telemetry.qos: QoS 2 is not supported by AWS IoT Core' },
   { title: 'QoS 2 on Azure only', mutate: (s) => ((s.topics.telemetry.qos = 2), (s.targets = { azure: {}, gcp: {} })), expect: 'topics.telemetry.qos: QoS 2 is not supported by Azure IoT Hub' },
@@ -119,7 +120,11 @@ const CASES: Case[] = [
   },
   {
     title: 'IoT Hub route name too long',
-    mutate: (s) => (s.routes[0].name = 'a'.repeat(48)),
+    mutate: (s) => {
+      s.routes[0].name = 'a'.repeat(48);
+      s.sinks['x'.repeat(20)] = { kind: 'queue' };
+      s.routes[0].to = ['x'.repeat(20)];
+    },
     expect: 'must match ^[A-Za-z0-9-._]{1,64}$',
   },
 ];

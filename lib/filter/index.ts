@@ -1,0 +1,15 @@
+export type { ComparisonOp, FilterExpr, FilterLiteral, FilterRef } from './ast';
+export { parseFilter } from './parse';
+export { formatFilter } from './format';
+export { FilterSyntaxError } from './syntax-error';
+export { evaluateFilter, evaluateFilterTruth, type FilterInput, type Truth } from './evaluate';
+export { compileAwsSql, compileAwsWhere, type AwsRuleTopic, type AwsTopicVariables } from './compile-aws';
+export { compileAzureCondition } from './compile-azure';
+export {
+  compileGcpSubscriptionFilter,
+  gcpRouteAttribute,
+  gcpRouteAttributes,
+  GCP_FILTER_MAX_BYTES,
+  GCP_ROUTE_ATTRIBUTE_PREFIX,
+  GCP_ROUTE_ATTRIBUTE_VALUE,
+} from './compile-gcp';

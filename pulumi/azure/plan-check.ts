@@ -1,0 +1,130 @@
+/**
+ * Azure checks that need the Azure translation of the plan, run by
+ * `iotkit validate` and before any `synth` output (cli/backends.ts
+ * PLAN_CHECKS.azure). Cheap and pure: no @pulumi import.
+ *
+ * Lib validation already covers QoS 2, retain on IoT Hub, republish sinks,
+ * Event Grid sink kinds, 100 routes, 10 endpoints and route-name patterns.
+ */
+import type { Plan, PlanTopic } from '../../lib/plan/types';
+import { joinPath, type Problem } from '../../lib/validate/problem';
+import { azureRouteName } from '../../lib/naming';
+import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
+import { azureSettings, childNames } from './settings';
+import { azureSinks, parseExisting, serviceOf } from './sinks';
+import { TOPIC_PROPERTY } from './contract';
+import { compileEventGridFilter } from './event-grid-filter';
+import { MAX_CA_REFERENCES } from './enrollment';
+
+export function checkAzurePlan(plan: Plan): Problem[] {
+  const problems: Problem[] = [];
+  const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
+  const settings = azureSettings(plan, 'check');
+  const onAzure = new Set(azureSinks(plan).map((s) => s.name));
+  const routedOnAzure = plan.routes.filter((r) => r.to.some((s) => onAzure.has(s)));
+
+  for (const sink of azureSinks(plan)) {
+    const existing = sink.existing.azure;
+    if (existing !== undefined) {
+      const parsed = parseExisting(serviceOf(sink), existing);
+      if (typeof parsed === 'string') error(joinPath('sinks', sink.name, 'existing', 'azure'), `a ${sink.kind} sink on Azure: ${parsed}`);
+    }
+  }
+
+  if (settings.broker === 'eventgrid') {
+    for (const route of routedOnAzure) {
+      const compiled = compileEventGridFilter(route.filter);
+      if (!compiled.ok) {
+        error(
+          joinPath('routes', route.name, 'filter'),
+          `the Event Grid MQTT broker cannot apply this filter exactly: ${compiled.reason}. Use targets.azure.broker "iothub", or keep this route's sinks off Azure (sinks.<name>.clouds)`,
+        );
+      }
+    }
+    for (const route of routedOnAzure) {
+      const topic = plan.topics.find((t) => t.name === route.from);
+      if (topic === undefined) continue;
+      for (const other of plan.topics) {
+        if (other.name !== topic.name && subjectFilterAdmits(topic, other)) {
+          error(
+            joinPath('topics', topic.name, 'pattern'),
+            `on the Event Grid MQTT broker, routes select messages by the literal start and end of the topic, and "${other.pattern}" (topics.${other.name}) can start and end like "${topic.pattern}": give the topics distinct first or last literal levels`,
+          );
+          break;
+        }
+      }
+    }
+    const names = new Map<string, string>();
+    const claim = (name: string, owner: string, path: string) => {
+      const previous = names.get(name.toLowerCase());
+      if (previous !== undefined && previous !== owner) error(path, `Event Grid resource name "${name}" is derived from both ${previous} and ${owner}: rename one`);
+      names.set(name.toLowerCase(), owner);
+    };
+    for (const t of plan.topics) claim(childNames.topicSpace(t.name), `topics.${t.name}`, joinPath('topics', t.name));
+    for (const f of plan.fleets) claim(childNames.clientGroup(f.name), `fleets.${f.name}`, joinPath('fleets', f.name));
+  } else {
+    const builtIn = new Set(settings.builtInEvents);
+    const routeNames = new Map<string, string>();
+    for (const route of plan.routes) {
+      const targets = [...route.to.filter((s) => onAzure.has(s)), ...(builtIn.has(route.name) ? ['events'] : [])];
+      for (const target of targets) {
+        const name = azureRouteName(route.name, target).toLowerCase();
+        const owner = `${route.name} -> ${target}`;
+        const previous = routeNames.get(name);
+        if (previous !== undefined) error(joinPath('routes', route.name, 'name'), `Azure IoT Hub route name "${azureRouteName(route.name, target)}" is used by both ${previous} and ${owner}: rename the route or the sink`);
+        routeNames.set(name, owner);
+      }
+    }
+    for (const topic of plan.topics) {
+      const clash = topic.variables.find((v) => v.toLowerCase() === TOPIC_PROPERTY || v.startsWith('$') || v.toLowerCase().startsWith('iothub-'));
+      if (clash !== undefined) error(joinPath('topics', topic.name, 'pattern'), `topic variable "${clash}" would be an IoT Hub application property that clashes with "${TOPIC_PROPERTY}" or a system property: rename it`);
+    }
+    for (const fleet of plan.fleets) {
+      const ca = plan.authorities.find((a) => a.name === fleet.certificateAuthority);
+      if (ca !== undefined && ca.certificates.length > MAX_CA_REFERENCES) {
+        error(joinPath('certificateAuthorities', ca.name, 'certificates'), `a DPS enrollment group references at most ${MAX_CA_REFERENCES} CA certificates (primary and secondary), fleet "${fleet.name}" would need ${ca.certificates.length}`);
+      }
+    }
+  }
+
+  const containers = new Map<string, string>();
+  for (const sink of azureSinks(plan)) {
+    if (serviceOf(sink) !== 'storageContainer' || sink.existing.azure !== undefined) continue;
+    const name = childNames.storageContainer(sink.name);
+    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+      error(joinPath('sinks', sink.name), `the storage container name "${name}" derived from this sink name is not valid (3 to 63 lowercase letters, digits and single "-"): rename the sink`);
+    }
+    const previous = containers.get(name);
+    if (previous !== undefined) error(joinPath('sinks', sink.name), `sinks "${previous}" and "${sink.name}" map to the same storage container "${name}": rename one`);
+    containers.set(name, sink.name);
+  }
+  return problems;
+}
+
+/**
+ * Whether some topic instance of `other` could begin with `topic`'s literal
+ * head and end with its literal tail (what its Event Grid subject filter
+ * tests). Conservative: a variable level of `other` admits any literal.
+ */
+export function subjectFilterAdmits(topic: PlanTopic, other: PlanTopic): boolean {
+  const a = levelsOf(topic);
+  const b = levelsOf(other);
+  const first = a.findIndex((l) => l.kind === 'variable');
+  let last = a.length - 1;
+  while (last >= 0 && a[last].kind !== 'variable') last--;
+  const head = first === -1 ? a : a.slice(0, first);
+  const tail = first === -1 ? a : a.slice(last + 1);
+  // A topic with variables has at least one level between head and tail.
+  const minLevels = first === -1 ? a.length : head.length + tail.length + 1;
+  if (b.length < minLevels && first !== -1) return false;
+  const admits = (x: TopicLevel, y: TopicLevel | undefined) => y !== undefined && (y.kind === 'variable' || (x.kind === 'literal' && x.value === y.value));
+  const headOk = head.every((l, i) => admits(l, b[i]));
+  const tailOk = tail.every((l, i) => admits(l, b[b.length - tail.length + i]));
+  return headOk && tailOk;
+}
+
+function levelsOf(topic: PlanTopic): readonly TopicLevel[] {
+  const parsed = parseTopicPattern(topic.pattern);
+  if (!parsed.ok) throw new Error(`internal: topic ${topic.name} has an invalid pattern`);
+  return parsed.pattern.levels;
+}

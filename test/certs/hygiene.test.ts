@@ -1,0 +1,83 @@
+/**
+ * Private keys never reach the repository: no tracked or committable file
+ * holds a PEM private key, nor does out/; the example CA folders hold public
+ * certificates only, and those stay valid long enough for stable snapshots.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readCertificateFile } from '../../lib/certs/read';
+import { checkCertificate, verifyChain } from '../../lib/certs/check';
+
+const REPO = path.resolve(__dirname, '..', '..');
+/** A real key: the BEGIN line followed by key data, not code that merely mentions the label. */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]{40,}/;
+const EXAMPLES = ['smart-home', 'industrial-plant', 'transportation'];
+
+function filesWithPrivateKeys(files: readonly string[]): string[] {
+  return files.filter((file) => {
+    try {
+      const stat = fs.statSync(file);
+      return stat.isFile() && stat.size < 5 * 1024 * 1024 && PRIVATE_KEY_PEM.test(fs.readFileSync(file, 'latin1'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f));
+}
+
+test('the scan finds a real private key and ignores code that only names the label', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-hygiene-'));
+  try {
+    const key = path.join(dir, 'k.pem');
+    const made = spawnSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
+    expect(made.status).toBe(0);
+    const code = path.join(dir, 'code.ts');
+    fs.writeFileSync(code, "const label = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;\n");
+    expect(filesWithPrivateKeys([key, code])).toEqual([key]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no file git tracks or would commit holds a private key', () => {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
+  expect(listed.status).toBe(0);
+  const files = listed.stdout.split('\0').filter((f) => f !== '').map((f) => path.join(REPO, f));
+  expect(files.length).toBeGreaterThan(10);
+  expect(filesWithPrivateKeys(files)).toEqual([]);
+});
+
+test('the generated output folder holds no private key', () => {
+  expect(filesWithPrivateKeys(walk(path.join(REPO, 'out')))).toEqual([]);
+});
+
+test('a PKI folder is ignored by git (the default one and pki/), and so are stray key files', () => {
+  const ignored = spawnSync('git', ['check-ignore', '.iotkit/pki/root.key.pem', 'pki/root.key.pem', 'examples/smart-home/ca/intermediate.key.pem'], { cwd: REPO, encoding: 'utf8' });
+  expect(ignored.stdout.trim().split('\n')).toHaveLength(3);
+});
+
+describe.each(EXAMPLES)('examples/%s/ca', (example) => {
+  const dir = path.join(REPO, 'examples', example, 'ca');
+
+  test('holds the two public CA certificates and a README, no key', () => {
+    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'intermediate.cert.pem', 'root.cert.pem']);
+    expect(filesWithPrivateKeys(walk(dir))).toEqual([]);
+  });
+
+  test('the issuing CA chains to the root, both pass the CA checks and stay valid until 2045', () => {
+    const root = readCertificateFile(path.join(dir, 'root.cert.pem'));
+    const intermediate = readCertificateFile(path.join(dir, 'intermediate.cert.pem'));
+    const now = new Date();
+    for (const cert of [root, intermediate]) expect(checkCertificate(cert, { role: 'ca', now })).toEqual({ errors: [], warnings: [] });
+    expect(verifyChain(intermediate, [root], now)).toBe(true);
+    expect(verifyChain(root, [root], now)).toBe(true);
+    expect(intermediate.pathLength).toBe(0);
+    expect(intermediate.notAfter.getTime()).toBeGreaterThan(Date.parse('2045-12-01T00:00:00Z'));
+  });
+});

@@ -17,6 +17,11 @@ export type CloudPlanCheck = (plan: Plan) => Problem[];
  * must not pay for loading the others' SDKs (aws-cdk-lib and the Pulumi
  * providers are large).
  */
-export const SYNTHESIZERS: { readonly [C in Cloud]?: () => Promise<CloudSynthesizer> } = {};
+export const SYNTHESIZERS: { readonly [C in Cloud]?: () => Promise<CloudSynthesizer> } = {
+  azure: async () => (await import('../pulumi/azure/synth')).synthAzure,
+};
 
-export const PLAN_CHECKS: { readonly [C in Cloud]?: () => Promise<CloudPlanCheck> } = {};
+export const PLAN_CHECKS: { readonly [C in Cloud]?: () => Promise<CloudPlanCheck> } = {
+  // pulumi/azure/plan-check.ts imports no @pulumi package.
+  azure: async () => (await import('../pulumi/azure/plan-check')).checkAzurePlan,
+};

@@ -16,6 +16,8 @@ export interface Command {
   readonly summary: string;
   /** Full text for `iotkit <name> --help`. */
   readonly usage: string;
+  /** The command has sub-commands and answers `--help` after them itself. */
+  readonly hasSubcommands?: boolean;
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }
 

@@ -36,7 +36,8 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo): 
     io.err(`iotkit: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const wantsHelp = command.hasSubcommands === true ? rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
+  if (wantsHelp) {
     io.out(command.usage);
     return 0;
   }

@@ -265,6 +265,7 @@ export const certsCommand: Command = {
   name: 'certs',
   summary: 'local PKI: CAs, device and server certificates, CSR signing, checks, rotation',
   usage: USAGE,
+  hasSubcommands: true,
   async run(args, io) {
     const [name, ...rest] = args;
     if (name === undefined) {

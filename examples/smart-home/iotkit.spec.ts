@@ -76,7 +76,7 @@ export default defineSpec({
     },
   },
   certificateAuthorities: {
-    homeDevices: { certificates: ['ca/intermediate.cert.pem'] },
+    homeDevices: { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' },
   },
   targets: {
     aws: { region: 'eu-west-1' },

@@ -5,7 +5,8 @@ import { toAwsPolicyTopic, toEventGridTemplate, toMosquittoAclPattern, toMqttFil
 import { compileAwsSql } from '../filter/compile-aws';
 import { compileAzureCondition } from '../filter/compile-azure';
 import { compileGcpSubscriptionFilter, gcpRouteAttribute } from '../filter/compile-gcp';
-import type { Plan, PlanAuthority, PlanFleet, PlanOmission, PlanRoute, PlanSink, PlanTopic } from './types';
+import type { ParsedCertificate } from '../certs/read';
+import type { Plan, PlanAuthority, PlanCertificate, PlanFleet, PlanOmission, PlanRoute, PlanSink, PlanTopic } from './types';
 
 /** Code-unit order: unlike localeCompare it does not depend on the machine's locale. */
 export function byName<T extends { readonly name: string }>(a: T, b: T): number {
@@ -14,6 +15,10 @@ export function byName<T extends { readonly name: string }>(a: T, b: T): number 
 
 function sorted(values: readonly string[]): string[] {
   return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function planCertificate(path: string, c: ParsedCertificate): PlanCertificate {
+  return { path, pem: c.pem, subject: c.subject, notAfter: c.notAfter.toISOString(), sha256: c.sha256 };
 }
 
 /**
@@ -109,15 +114,11 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
   const authorities: PlanAuthority[] = Object.entries(spec.certificateAuthorities).map(([name, ca]) => {
     const certs = resolved.authorities.get(name) ?? [];
     const verification = resolved.awsVerificationCertificates.get(name);
+    const root = resolved.roots.get(name);
     return {
       name,
-      certificates: certs.map((c, i) => ({
-        path: ca.certificates[i],
-        pem: c.pem,
-        subject: c.subject,
-        notAfter: c.notAfter.toISOString(),
-        sha256: c.sha256,
-      })),
+      certificates: certs.map((c, i) => planCertificate(ca.certificates[i], c)),
+      ...(root !== undefined && ca.root !== undefined ? { root: planCertificate(ca.root, root) } : {}),
       ...(verification !== undefined ? { awsVerificationCertificatePem: verification.pem } : {}),
     };
   });

@@ -103,6 +103,8 @@ export interface PlanAuthority {
   readonly name: string;
   /** Every trusted CA certificate (two during a rotation). */
   readonly certificates: readonly PlanCertificate[];
+  /** The root the certificates chain to, when the spec names one (brokers verifying whole chains need it). */
+  readonly root?: PlanCertificate;
   readonly awsVerificationCertificatePem?: string;
 }
 

@@ -134,6 +134,7 @@ export const SPEC_JSON_SCHEMA = {
       properties: {
         description: { type: 'string' },
         certificates: { type: 'array', items: { type: 'string' }, minItems: 1 },
+        root: { type: 'string', description: 'public root CA certificate the listed certificates chain to' },
         awsVerificationCertificate: { type: 'string' },
       },
     },

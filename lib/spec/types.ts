@@ -106,6 +106,13 @@ export interface CertificateAuthoritySpec {
    * during a rotation: every listed certificate is trusted.
    */
   readonly certificates: readonly string[];
+  /**
+   * Path to the public root CA certificate the listed certificates chain to.
+   * Brokers that verify whole chains need it (the GCP Mosquitto `cafile` is the
+   * listed certificates plus this root); AWS and Azure register only the
+   * listed ones. Required with GCP when a listed certificate is not self-signed.
+   */
+  readonly root?: string;
   /** AWS only: a verification certificate to register the CA in DEFAULT mode instead of SNI_ONLY. */
   readonly awsVerificationCertificate?: string;
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as x509 from '@peculiar/x509';
+import { x509 } from '../certs/x509';
 
 /** A problem reading a CSR file; the message never holds file contents. */
 export class CsrFileError extends Error {}

@@ -7,7 +7,8 @@ import { awsTopicLimits } from '../topic/aws-limits';
 import { toMqttFilter } from '../topic/render';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
 import { CertificateFileError } from '../certs/errors';
-import { checkCertificate } from '../certs/check';
+import { checkCertificate, verifyChain } from '../certs/check';
+import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { readCsrFile, CsrFileError } from './csr';
 import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
@@ -22,6 +23,8 @@ export interface ResolvedSpec {
   /** CA certificates by authority name, in spec order. */
   readonly authorities: ReadonlyMap<string, readonly ParsedCertificate[]>;
   readonly awsVerificationCertificates: ReadonlyMap<string, ParsedCertificate>;
+  /** Root CA certificates by authority name. */
+  readonly roots: ReadonlyMap<string, ParsedCertificate>;
   /** Device CSR PEMs by device id. */
   readonly csrs: ReadonlyMap<string, string>;
 }
@@ -37,8 +40,6 @@ export interface SemanticOptions {
 const EVENT_GRID_SINK_KINDS: readonly string[] = ['stream', 'queue', 'function'];
 const SPEC_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
-/** AWS thing names `[a-zA-Z0-9:_-]+` up to 128; also a valid Azure device id and certificate CN. */
-const DEVICE_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 
 /**
  * Cross-reference and meaning checks on a structurally valid spec. Every
@@ -60,9 +61,9 @@ export function checkSemantics(spec: Spec, options: SemanticOptions, problems: P
   checkSinks(spec, clouds, problems);
   const filters = checkRoutes(spec, topics, problems);
   const csrs = checkFleets(spec, options, problems);
-  const { authorities, awsVerificationCertificates } = checkAuthorities(spec, options, problems);
+  const { authorities, awsVerificationCertificates, roots } = checkAuthorities(spec, clouds, options, problems);
   checkTargets(spec, problems);
-  return { topics, filters, authorities, awsVerificationCertificates, csrs };
+  return { topics, filters, authorities, awsVerificationCertificates, roots, csrs };
 }
 
 function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): Map<string, TopicPattern> {
@@ -350,7 +351,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
     checkList('publish', 'device-to-cloud');
     checkList('subscribe', 'cloud-to-device');
     (fleet.devices ?? []).forEach((device, i) => {
-      if (!DEVICE_ID.test(device.id)) {
+      if (!DEVICE_ID_PATTERN.test(device.id)) {
         problems.error(at('devices', i, 'id'), `"${device.id}" is not a valid device id (letters, digits, ":", "_", "-", at most 128): it becomes the thing name and certificate CN`);
       }
       const owner = deviceOwner.get(device.id);
@@ -376,11 +377,13 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
 
 function checkAuthorities(
   spec: Spec,
+  clouds: readonly Cloud[],
   options: SemanticOptions,
   problems: ProblemList,
-): Pick<ResolvedSpec, 'authorities' | 'awsVerificationCertificates'> {
+): Pick<ResolvedSpec, 'authorities' | 'awsVerificationCertificates' | 'roots'> {
   const authorities = new Map<string, ParsedCertificate[]>();
   const awsVerificationCertificates = new Map<string, ParsedCertificate>();
+  const roots = new Map<string, ParsedCertificate>();
   const usedCas = new Set(Object.values(spec.fleets).map((f) => f.certificateAuthority));
   for (const [name, ca] of Object.entries(spec.certificateAuthorities)) {
     const certs: ParsedCertificate[] = [];
@@ -395,6 +398,26 @@ function checkAuthorities(
       certs.push(cert);
     });
     authorities.set(name, certs);
+    const rootAt = joinPath('certificateAuthorities', name, 'root');
+    const root = ca.root === undefined ? undefined : readCert(ca.root, options.baseDir, rootAt, problems);
+    if (root !== undefined) {
+      const { errors } = checkCertificate(root, { role: 'ca', now: options.now });
+      errors.forEach((m) => problems.error(rootAt, m));
+      if (!root.selfIssued) problems.error(rootAt, `${ca.root} is not a root (self-signed) certificate: its issuer is ${root.issuer}`);
+      else {
+        roots.set(name, root);
+        certs.forEach((c, i) => {
+          if (c.sha256 !== root.sha256 && !verifyChain(c, [root], options.now)) {
+            problems.error(joinPath('certificateAuthorities', name, 'certificates', i), `${ca.certificates[i]} does not chain to the root ${ca.root}`);
+          }
+        });
+      }
+    } else if (ca.root === undefined && clouds.includes('gcp') && certs.some((c) => !c.selfIssued)) {
+      problems.error(
+        joinPath('certificateAuthorities', name),
+        'the GCP broker verifies whole chains: name the root CA certificate in "root" (the listed certificates are not self-signed)',
+      );
+    }
     if (ca.awsVerificationCertificate !== undefined) {
       const at = joinPath('certificateAuthorities', name, 'awsVerificationCertificate');
       const cert = readCert(ca.awsVerificationCertificate, options.baseDir, at, problems);
@@ -402,7 +425,7 @@ function checkAuthorities(
     }
     if (!usedCas.has(name)) problems.warning(joinPath('certificateAuthorities', name), 'no fleet uses this certificate authority');
   }
-  return { authorities, awsVerificationCertificates };
+  return { authorities, awsVerificationCertificates, roots };
 }
 
 function readCert(file: string, baseDir: string, at: string, problems: ProblemList): ParsedCertificate | undefined {

@@ -26,23 +26,24 @@
 import type { ComparisonOp, FilterExpr, FilterLiteral, FilterRef } from '../../lib/filter/ast';
 import { toNegationNormalForm, type Atom, type NegationNormalForm } from '../../lib/filter/negation-normal-form';
 
+type NumberListOperator = 'NumberIn' | 'NumberNotIn';
+type NumberOperator = 'NumberGreaterThan' | 'NumberGreaterThanOrEquals' | 'NumberLessThan' | 'NumberLessThanOrEquals';
+type KeyOnlyOperator = 'IsNotNull' | 'IsNullOrUndefined';
+
+/** One filter per operator type, shaped as ARM (and azure-native) take it. */
 export type AdvancedFilter =
-  | { readonly operatorType: 'NumberIn' | 'NumberNotIn'; readonly key: string; readonly values: readonly number[] }
-  | { readonly operatorType: 'NumberInRange'; readonly key: string; readonly values: readonly (readonly [number, number])[] }
-  | {
-      readonly operatorType: 'NumberGreaterThan' | 'NumberGreaterThanOrEquals' | 'NumberLessThan' | 'NumberLessThanOrEquals';
-      readonly key: string;
-      readonly value: number;
-    }
+  | { [O in NumberListOperator]: { readonly operatorType: O; readonly key: string; readonly values: number[] } }[NumberListOperator]
+  | { readonly operatorType: 'NumberInRange'; readonly key: string; readonly values: number[][] }
+  | { [O in NumberOperator]: { readonly operatorType: O; readonly key: string; readonly value: number } }[NumberOperator]
   | { readonly operatorType: 'BoolEquals'; readonly key: string; readonly value: boolean }
-  | { readonly operatorType: 'IsNotNull' | 'IsNullOrUndefined'; readonly key: string };
+  | { [O in KeyOnlyOperator]: { readonly operatorType: O; readonly key: string } }[KeyOnlyOperator];
 
 export type EventGridFilterResult = { readonly ok: true; readonly filters: readonly AdvancedFilter[] } | { readonly ok: false; readonly reason: string };
 
 export const MAX_ADVANCED_FILTERS = 25;
 export const MAX_FILTER_VALUES = 25;
 /** Every finite number: a type guard ("is a number") Event Grid has no operator for. */
-const ANY_NUMBER: readonly [number, number] = [-Number.MAX_VALUE, Number.MAX_VALUE];
+const ANY_NUMBER = (): number[] => [-Number.MAX_VALUE, Number.MAX_VALUE];
 
 export function compileEventGridFilter(expr: FilterExpr | undefined): EventGridFilterResult {
   if (expr === undefined) return { ok: true, filters: [] };
@@ -106,7 +107,7 @@ function compileConjunct(conjunct: Conjunct): AdvancedFilter[] | string {
   const key = `data.${ref.path.join('.')}`;
   switch (conjunct.type) {
     case 'exists':
-      return [{ operatorType: conjunct.present ? 'IsNotNull' : 'IsNullOrUndefined', key }];
+      return [conjunct.present ? { operatorType: 'IsNotNull', key } : { operatorType: 'IsNullOrUndefined', key }];
     case 'numberIn':
       return [{ operatorType: 'NumberIn', key, values: [...conjunct.values] }];
     case 'compare':
@@ -136,7 +137,7 @@ function compileComparison(key: string, op: ComparisonOp, value: FilterLiteral):
       // NumberNotIn alone also matches a missing key or a string.
       return [
         { operatorType: 'NumberNotIn', key, values: [value] },
-        { operatorType: 'NumberInRange', key, values: [ANY_NUMBER] },
+        { operatorType: 'NumberInRange', key, values: [ANY_NUMBER()] },
       ];
     case '<':
       return [{ operatorType: 'NumberLessThan', key, value }];

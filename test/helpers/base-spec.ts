@@ -32,7 +32,7 @@ export function baseSpec(): Spec {
       fleets: {
         sensors: { certificateAuthority: 'main', publish: ['telemetry', 'image'], subscribe: ['command'] },
       },
-      certificateAuthorities: { main: { certificates: ['ca/intermediate.cert.pem'] } },
+      certificateAuthorities: { main: { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' } },
       targets: { aws: {}, azure: {}, gcp: {} },
     }),
   ) as Spec;

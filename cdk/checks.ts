@@ -1,0 +1,39 @@
+/**
+ * AWS checks that need the AWS translation of the plan: device policy sizes
+ * and splits, the Device Defender-style policy audit, existing-resource ARNs,
+ * CloudFormation resource counts. Run by `iotkit validate` and before any
+ * synth writes a file, so they are cheap: this module must not import
+ * aws-cdk-lib (cli/backends.ts loads it for every validate).
+ */
+import type { CloudPlanCheck } from '../cli/backends';
+import type { Plan } from '../lib/plan/types';
+import { joinPath, type Problem } from '../lib/validate/problem';
+import { claimPolicyName, provisioningTemplateName } from './aws-names';
+import { layoutAwsPlan } from './layout';
+import { concreteIotArnPrefix } from './policy/iot-policy';
+import { renderPolicy } from './policy/device-policy-document';
+import { renderClaimPolicy } from './policy/claim-policy-document';
+import { auditIotPolicy } from './policy/policy-audit';
+
+export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
+  const { layout, issues } = layoutAwsPlan(plan);
+  const problems: Problem[] = issues.map((i) => ({ path: i.path, message: i.message, severity: i.severity }));
+  const prefix = concreteIotArnPrefix(layout.region, layout.account);
+
+  for (const p of layout.policies.values()) {
+    p.parts.forEach((grants, i) => {
+      for (const f of auditIotPolicy(renderPolicy(grants, prefix))) {
+        problems.push({ path: joinPath('fleets', p.fleet), message: `device policy "${p.names[i]}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`, severity: 'error' });
+      }
+    });
+  }
+  if (layout.provisioning === 'fleet-template') {
+    for (const a of layout.authorities) {
+      const name = claimPolicyName(plan, a.authority);
+      for (const f of auditIotPolicy(renderClaimPolicy(a.fleets.map((fl) => provisioningTemplateName(plan, fl)), prefix))) {
+        problems.push({ path: joinPath('certificateAuthorities', a.authority), message: `claim policy "${name}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`, severity: 'error' });
+      }
+    }
+  }
+  return problems;
+};

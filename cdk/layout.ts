@@ -1,0 +1,320 @@
+/**
+ * The AWS layout of a plan: which sink becomes what, how each fleet's device
+ * policy is split, how CAs are registered, which stack each resource goes
+ * to and how many CloudFormation resources each stack holds. Pure (no
+ * aws-cdk-lib), so `checkAwsPlan` reports the same decisions the constructs
+ * then make, before anything is synthesized.
+ *
+ * Stack splitting. CloudFormation allows 500 resources per stack. Everything
+ * but enumerated devices goes to the main stack `iotkit-<name>`; enumerated
+ * devices go to `iotkit-<name>-devices-<n>` stacks, never to the main one, so
+ * a growing fleet never moves things out of it. A device's stack is a hash
+ * bucket of its id: bucket = sha256(id) mod B, with B the smallest power of
+ * two that keeps every devices stack at or under 400 resources. Adding or
+ * removing a device moves no other device, except when B doubles: then about
+ * half of the things move to a new stack (see the README for that deploy).
+ */
+import { createHash } from 'node:crypto';
+import type { Plan, PlanDevice, PlanRoute, PlanTopic } from '../lib/plan/types';
+import type { AwsTarget } from '../lib/spec/types';
+import { joinPath } from '../lib/validate/problem';
+import { awsRuleName } from '../lib/naming';
+import {
+  AWS_IOT_POLICY_NAME,
+  AWS_IOT_TEMPLATE_NAME,
+  AWS_IOT_THING_NAME,
+  devicePolicyName,
+  devicesStackName,
+  fleetThingName,
+  mainStackName,
+  provisioningTemplateName,
+  claimPolicyName,
+} from './aws-names';
+import { concreteIotArnPrefix } from './policy/iot-policy';
+import { deviceGrants, packGrants, type PolicyGrant } from './policy/device-policy-document';
+import { mapAwsSink, type AwsSinkMapping } from './sink-mapping';
+import { caRegistrations, type CaRegistration } from './provisioning/certificate-modes';
+
+/** The margin under CloudFormation's 500 resources per stack that a stack may use. */
+export const SAFE_RESOURCES_PER_STACK = 400;
+export const CFN_MAX_RESOURCES_PER_STACK = 500;
+export const DEFAULT_AWS_REGION = 'us-east-1';
+
+export interface FleetPolicyLayout {
+  readonly fleet: string;
+  readonly parts: readonly (readonly PolicyGrant[])[];
+  /** Length of each part without whitespace, as deployed in the target region. */
+  readonly lengths: readonly number[];
+  readonly names: readonly string[];
+}
+
+export interface AuthorityLayout {
+  readonly authority: string;
+  /** Fleets whose devices this CA signs, sorted. */
+  readonly fleets: readonly string[];
+  readonly registrations: readonly CaRegistration[];
+}
+
+export interface RuleLayout {
+  readonly route: PlanRoute;
+  readonly ruleName: string;
+  readonly source: PlanTopic;
+  /** Sinks of this route provisioned on AWS, sorted. */
+  readonly sinks: readonly string[];
+}
+
+export interface DeviceAssignment {
+  readonly fleet: string;
+  readonly device: PlanDevice;
+}
+
+export interface DevicesStackLayout {
+  /** 0-based hash bucket; the stack is named after bucket + 1. */
+  readonly bucket: number;
+  readonly stackName: string;
+  /** Sorted by device id. */
+  readonly devices: readonly DeviceAssignment[];
+  /** Fleets with devices in this stack, sorted. */
+  readonly fleets: readonly string[];
+  readonly estimatedResources: number;
+}
+
+export interface AwsLayout {
+  readonly region: string;
+  readonly account?: string;
+  readonly provisioning: NonNullable<AwsTarget['provisioning']>;
+  readonly logLevel: NonNullable<AwsTarget['logLevel']>;
+  readonly audit: boolean;
+  readonly mainStackName: string;
+  readonly mainStackResources: number;
+  readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
+  readonly rules: readonly RuleLayout[];
+  readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
+  readonly authorities: readonly AuthorityLayout[];
+  readonly devicesStacks: readonly DevicesStackLayout[];
+}
+
+export interface LayoutIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+/** Thrown by the constructs when a plan cannot be laid out on AWS; checkAwsPlan reports the same issues first. */
+export class AwsLayoutError extends Error {
+  constructor(readonly issues: readonly LayoutIssue[]) {
+    super(`the plan cannot be provisioned on AWS:\n${issues.map((i) => `  ${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('\n')}`);
+  }
+}
+
+/** Stable across machines and Node versions: the first 4 bytes of SHA-256. */
+export function deviceHash(id: string): number {
+  return createHash('sha256').update(id, 'utf8').digest().readUInt32BE(0);
+}
+
+export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIssue[] } {
+  const issues: LayoutIssue[] = [];
+  const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
+  const target = plan.targets.aws ?? {};
+  const region = target.region ?? DEFAULT_AWS_REGION;
+  const provisioning = target.provisioning ?? 'jitp';
+  const topics = new Map(plan.topics.map((t) => [t.name, t]));
+
+  const sinks = new Map<string, AwsSinkMapping>();
+  for (const sink of plan.sinks) {
+    if (!sink.clouds.includes('aws')) continue;
+    const { mapping, issues: sinkIssues } = mapAwsSink(sink, region);
+    for (const i of sinkIssues) issues.push({ path: joinPath('sinks', sink.name, ...i.field.split('.')), message: i.message, severity: i.severity });
+    if (mapping !== undefined) sinks.set(sink.name, mapping);
+  }
+
+  const rules: RuleLayout[] = [];
+  for (const route of plan.routes) {
+    const onAws = route.to.filter((s) => sinks.has(s));
+    const source = topics.get(route.from);
+    if (onAws.length === 0 || source === undefined) continue;
+    rules.push({ route, ruleName: awsRuleName(plan.name, route.name), source, sinks: onAws });
+  }
+
+  const measurePrefix = concreteIotArnPrefix(region, target.account);
+  const policies = new Map<string, FleetPolicyLayout>();
+  for (const fleet of plan.fleets) {
+    const at = joinPath('fleets', fleet.name);
+    const thingName = fleetThingName(plan, fleet.name);
+    if (!AWS_IOT_THING_NAME.test(thingName)) {
+      error(at, `the fleet's AWS thing type and thing group would be named "${thingName}", which must be at most 128 of letters, digits, ":", "_" and "-"`);
+    }
+    const packed = packGrants(deviceGrants(fleet, topics), measurePrefix);
+    if (!packed.ok) {
+      error(at, `${packed.reason}: publish or subscribe fewer topics in fleet "${fleet.name}", or split it into two fleets`);
+      continue;
+    }
+    const names = packed.parts.map((_, i) => devicePolicyName(plan, fleet.name, i));
+    for (const name of names) {
+      if (!AWS_IOT_POLICY_NAME.test(name)) error(at, `the AWS IoT policy name "${name}" must be at most 128 of letters, digits and _+=,.@-`);
+    }
+    policies.set(fleet.name, { fleet: fleet.name, parts: packed.parts, lengths: packed.lengths, names });
+  }
+  checkPolicyNameCollisions(policies, error);
+
+  const authorities: AuthorityLayout[] = [];
+  for (const authority of plan.authorities) {
+    const fleets = plan.fleets.filter((f) => f.certificateAuthority === authority.name).map((f) => f.name);
+    if (fleets.length === 0) continue;
+    authorities.push({ authority: authority.name, fleets, registrations: caRegistrations(authority) });
+    if (provisioning === 'jitp' && fleets.length > 1) {
+      for (const f of fleets) {
+        const p = policies.get(f);
+        if (p !== undefined && p.parts.length > 1) {
+          error(
+            joinPath('fleets', f),
+            `the device policy needs ${p.parts.length} policies, but fleets ${fleets.map((x) => `"${x}"`).join(', ')} share certificate authority "${authority.name}": just-in-time provisioning then reads the fleet from the certificate OU and attaches one policy per fleet. Give fleet "${f}" its own certificate authority, or fewer topics`,
+          );
+        }
+      }
+    }
+    if (provisioning === 'fleet-template') {
+      const claim = claimPolicyName(plan, authority.name);
+      if (!AWS_IOT_POLICY_NAME.test(claim)) error(joinPath('certificateAuthorities', authority.name), `the claim policy name "${claim}" is not a valid AWS IoT policy name`);
+      for (const f of fleets) {
+        const name = provisioningTemplateName(plan, f);
+        if (!AWS_IOT_TEMPLATE_NAME.test(name)) {
+          error(joinPath('fleets', f), `the fleet provisioning template would be named "${name}" (${name.length} characters): AWS allows at most 36 of letters, digits, "_" and "-"; shorten the spec or fleet name`);
+        }
+      }
+    }
+  }
+
+  const devicesStacks = layoutDevices(plan, policies);
+  const mainStackResources = estimateMainStack({ sinks, rules, policies, authorities, provisioning, audit: target.audit !== false, hasDevices: devicesStacks.length > 0 });
+  if (mainStackResources > SAFE_RESOURCES_PER_STACK) {
+    error(
+      '',
+      `the AWS main stack needs ${mainStackResources} CloudFormation resources, over the kit's margin of ${SAFE_RESOURCES_PER_STACK} (CloudFormation allows ${CFN_MAX_RESOURCES_PER_STACK} per stack): split the spec into several specs, e.g. by fleet or by site`,
+    );
+  }
+
+  return {
+    layout: {
+      region,
+      ...(target.account !== undefined ? { account: target.account } : {}),
+      provisioning,
+      logLevel: target.logLevel ?? 'ERROR',
+      audit: target.audit !== false,
+      mainStackName: mainStackName(plan),
+      mainStackResources,
+      sinks,
+      rules,
+      policies,
+      authorities,
+      devicesStacks,
+    },
+    issues,
+  };
+}
+
+function checkPolicyNameCollisions(policies: ReadonlyMap<string, FleetPolicyLayout>, error: (path: string, message: string) => void): void {
+  const owner = new Map<string, string>();
+  for (const p of policies.values()) {
+    for (const name of p.names) {
+      const other = owner.get(name);
+      if (other !== undefined) {
+        error(joinPath('fleets', p.fleet), `the AWS IoT policy name "${name}" is also a policy of fleet "${other}": rename one of the fleets`);
+      }
+      owner.set(name, p.fleet);
+    }
+  }
+}
+
+/** CloudFormation resources one enumerated device takes in its devices stack. */
+export function deviceResourceCount(device: PlanDevice, policyParts: number): number {
+  // CSR: certificate + thing + thing-principal attachment + one policy-principal attachment per policy.
+  return device.csrPem !== undefined ? 3 + policyParts : 1;
+}
+
+function layoutDevices(plan: Plan, policies: ReadonlyMap<string, FleetPolicyLayout>): DevicesStackLayout[] {
+  const all: Array<DeviceAssignment & { hash: number; weight: number }> = [];
+  for (const fleet of plan.fleets) {
+    const parts = policies.get(fleet.name)?.parts.length ?? 1;
+    for (const device of fleet.devices) all.push({ fleet: fleet.name, device, hash: deviceHash(device.id), weight: deviceResourceCount(device, parts) });
+  }
+  if (all.length === 0) return [];
+  all.sort((a, b) => (a.device.id < b.device.id ? -1 : a.device.id > b.device.id ? 1 : 0));
+
+  for (let buckets = 1; ; buckets *= 2) {
+    const stacks = new Map<number, typeof all>();
+    for (const d of all) {
+      const b = d.hash % buckets;
+      const list = stacks.get(b) ?? [];
+      list.push(d);
+      stacks.set(b, list);
+    }
+    const layouts = [...stacks.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([bucket, devices]): DevicesStackLayout => {
+        const fleets = [...new Set(devices.map((d) => d.fleet))].sort();
+        // One thing-group membership custom resource per fleet in the stack.
+        const estimatedResources = devices.reduce((n, d) => n + d.weight, 0) + fleets.length;
+        return { bucket, stackName: devicesStackName(plan, bucket), devices: devices.map(({ fleet, device }) => ({ fleet, device })), fleets, estimatedResources };
+      });
+    // 2^20 buckets would hold a million stacks: no real spec gets there; stop rather than loop forever.
+    if (layouts.every((l) => l.estimatedResources <= SAFE_RESOURCES_PER_STACK) || buckets >= 1 << 20) return layouts;
+  }
+}
+
+interface MainStackInputs {
+  readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
+  readonly rules: readonly RuleLayout[];
+  readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
+  readonly authorities: readonly AuthorityLayout[];
+  readonly provisioning: NonNullable<AwsTarget['provisioning']>;
+  readonly audit: boolean;
+  readonly hasDevices: boolean;
+}
+
+/**
+ * CloudFormation resources of the main stack, counted the way the constructs
+ * create them (test/aws/layout.test.ts compares this with synthesized templates).
+ */
+function estimateMainStack(m: MainStackInputs): number {
+  let n = 0;
+  n += 2; // DataKey: KMS key + alias
+  n += 3; // DeadLetterQueue: queue + queue policy + depth alarm
+  let buckets = 0;
+  for (const sink of m.sinks.values()) {
+    switch (sink.kind) {
+      case 'stream':
+        n += sink.mode === 'create' ? 1 : 0;
+        break;
+      case 'queue':
+        n += sink.mode === 'create' ? 4 : 0; // queue + policy + redrive DLQ + policy
+        break;
+      case 'archive':
+      case 'warehouse':
+        if (sink.mode === 'create') {
+          n += 2 + 4; // bucket + bucket policy, then role + delivery stream + log group + log stream
+          buckets++;
+        } else if (sink.mode === 'existing-bucket') {
+          n += 4;
+        }
+        break;
+      case 'function':
+      case 'republish':
+        break;
+    }
+  }
+  if (buckets > 0) n += 2; // access-log bucket + its policy
+  for (const rule of m.rules) {
+    n += 2; // topic rule + its role
+    n += rule.sinks.filter((s) => m.sinks.get(s)?.kind === 'function').length; // lambda permission per function
+  }
+  for (const p of m.policies.values()) n += 2 + p.parts.length; // thing type + thing group + policies
+  for (const a of m.authorities) {
+    n += 1 + a.registrations.length; // provisioning role + one CACertificate per certificate
+    if (m.provisioning === 'fleet-template') n += 1 + a.fleets.length; // claim policy + a template per fleet
+  }
+  n += 2; // IoT logging + its role
+  if (m.audit) n += 3; // audit configuration + role + scheduled audit
+  if (m.hasDevices) n += 3; // thing-group membership function + role + log group
+  return n;
+}

@@ -17,11 +17,17 @@ export type CloudPlanCheck = (plan: Plan) => Problem[];
  * must not pay for loading the others' SDKs (aws-cdk-lib and the Pulumi
  * providers are large).
  */
+/*
+ * Loaded with require() inside an async thunk, not import(): bin/iotkit.js
+ * registers tsx for require() only (tsx/cjs), and Node's own import() cannot
+ * load a .ts file, so `await import('../pulumi/azure/synth')` fails at run
+ * time under `npm start` (measured); `typeof import()` keeps the types.
+ */
 export const SYNTHESIZERS: { readonly [C in Cloud]?: () => Promise<CloudSynthesizer> } = {
-  azure: async () => (await import('../pulumi/azure/synth')).synthAzure,
+  azure: async () => (require('../pulumi/azure/synth') as typeof import('../pulumi/azure/synth')).synthAzure,
 };
 
 export const PLAN_CHECKS: { readonly [C in Cloud]?: () => Promise<CloudPlanCheck> } = {
   // pulumi/azure/plan-check.ts imports no @pulumi package.
-  azure: async () => (await import('../pulumi/azure/plan-check')).checkAzurePlan,
+  azure: async () => (require('../pulumi/azure/plan-check') as typeof import('../pulumi/azure/plan-check')).checkAzurePlan,
 };

@@ -14,6 +14,7 @@ import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, ProblemList } from './problem';
 import { closest } from './suggest';
+import { jsonSchemaProblem } from './payload-schema';
 
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
@@ -112,6 +113,9 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
     const format = topic.format ?? 'json';
     if (format === 'binary' && topic.schema !== undefined) {
       problems.error(at('schema'), 'a JSON Schema needs format "json" (this topic is binary)');
+    } else if (topic.schema !== undefined) {
+      const reason = jsonSchemaProblem(topic.schema);
+      if (reason !== undefined) problems.error(at('schema'), `not a valid JSON Schema: ${reason}`);
     }
     if (format === 'binary' && (topic.attributes ?? []).length > 0) {
       problems.error(at('attributes'), 'payload fields cannot be promoted from a binary payload: use format "json" or remove attributes');

@@ -52,6 +52,7 @@ const CASES: Case[] = [
   { title: 'retain on IoT Hub', mutate: (s) => (s.topics.telemetry.retain = true), expect: 'topics.telemetry.retain: Azure IoT Hub does not retain messages' },
   // payload
   { title: 'schema on binary topic', mutate: (s) => (s.topics.image.schema = { type: 'object' }), expect: 'topics.image.schema: a JSON Schema needs format "json"' },
+  { title: 'payload schema that is not a JSON Schema', mutate: (s) => (s.topics.telemetry.schema = { type: 'thing' }), expect: 'topics.telemetry.schema: not a valid JSON Schema: schema is invalid: data/type must be equal to one of the allowed values' },
   { title: 'attributes on binary topic', mutate: (s) => (s.topics.image.attributes = ['size']), expect: 'topics.image.attributes: payload fields cannot be promoted from a binary payload' },
   { title: 'bad attribute path', mutate: (s) => (s.topics.telemetry.attributes = ['bat tery']), expect: 'topics.telemetry.attributes[0]: "bat tery" is not a payload path' },
   // routes

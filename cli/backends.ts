@@ -24,10 +24,13 @@ export type CloudPlanCheck = (plan: Plan) => Problem[];
  * time under `npm start` (measured); `typeof import()` keeps the types.
  */
 export const SYNTHESIZERS: { readonly [C in Cloud]?: () => Promise<CloudSynthesizer> } = {
+  aws: async () => (require('../cdk/synth') as typeof import('../cdk/synth')).synthAws,
   azure: async () => (require('../pulumi/azure/synth') as typeof import('../pulumi/azure/synth')).synthAzure,
 };
 
 export const PLAN_CHECKS: { readonly [C in Cloud]?: () => Promise<CloudPlanCheck> } = {
+  // cdk/checks.ts imports no aws-cdk-lib.
+  aws: async () => (require('../cdk/checks') as typeof import('../cdk/checks')).checkAwsPlan,
   // pulumi/azure/plan-check.ts imports no @pulumi package.
   azure: async () => (require('../pulumi/azure/plan-check') as typeof import('../pulumi/azure/plan-check')).checkAzurePlan,
 };

@@ -80,7 +80,11 @@ function collect(nnf: NegationNormalForm, out: Conjunct[]): string | undefined {
     return undefined;
   }
   const numberIn = numericMembership(nnf.operands);
-  if (numberIn === undefined) return '"or" across different comparisons cannot be expressed (Event Grid advanced filters are only ANDed)';
+  if (numberIn === undefined) {
+    const text = nnf.operands.map((o) => (o.type === 'atom' && o.atom.type === 'compare' && typeof o.atom.value === 'string' ? o.atom.value : undefined)).find((v) => v !== undefined);
+    if (text !== undefined) return `it compares with the string '${text}', and Event Grid compares strings case-insensitively`;
+    return '"or" across different comparisons cannot be expressed (Event Grid advanced filters are only ANDed)';
+  }
   out.push(numberIn);
   return undefined;
 }

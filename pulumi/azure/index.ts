@@ -13,6 +13,8 @@ import { formatProblem } from '../../lib/validate/problem';
 import { DEFAULT_SPEC } from '../../cli/spec-option';
 import { AzureIotkit } from './components/AzureIotkit';
 import { checkAzurePlan } from './plan-check';
+import { deviceContract } from './contract';
+import { enrollmentFile } from './enrollment';
 import { azureSettings, CONFIG_KEYS } from './settings';
 
 const config = new pulumi.Config('iotkit');
@@ -35,3 +37,9 @@ export const iotHubHostName = iotkit.iotHub?.hostName;
 export const dpsIdScope = iotkit.provisioning?.idScope;
 export const provisioningServiceName = settings.broker === 'iothub' ? settings.names.provisioningService : undefined;
 export const mqttHostName = iotkit.eventGrid?.mqttHostName;
+
+// The same documents `iotkit synth` writes, but with this stack's names (offline synthesis uses the stack name "offline").
+export const deviceContractDocument = deviceContract(plan, settings);
+/** `pulumi stack output enrollmentCommands --json | jq -r '.[]' | sh` creates the DPS enrollment groups. */
+export const enrollmentGroups = settings.broker === 'iothub' ? enrollmentFile(plan, settings).enrollmentGroups : undefined;
+export const enrollmentCommands = settings.broker === 'iothub' ? enrollmentFile(plan, settings).commands : undefined;

@@ -5,7 +5,7 @@
  * program calls. Deterministic: the same inputs give the same answers.
  */
 import { createHash } from 'node:crypto';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { MockCloud } from '../shared/mock-runner';
 
 export const MOCK_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
@@ -34,6 +34,20 @@ interface Shape {
 }
 
 const providers = (rg: string, path: string) => `${rg}/providers/${path}`;
+
+/**
+ * An input object with outputs added. Mocks receive an input holding a
+ * secret as a secret envelope; the outputs go inside it so the value stays
+ * secret.
+ */
+function extend(value: unknown, extra: Inputs): unknown {
+  const { specialSigKey, specialSecretSig } = pulumi.runtime;
+  const envelope = value as Inputs | undefined;
+  if (envelope !== undefined && envelope[specialSigKey] === specialSecretSig) {
+    return { [specialSigKey]: specialSecretSig, value: { ...((envelope.value as Inputs | undefined) ?? {}), ...extra } };
+  }
+  return { ...(envelope ?? {}), ...extra };
+}
 
 const SHAPES: Readonly<Record<string, Shape>> = {
   'azure-native:resources:ResourceGroup': { nameKey: 'resourceGroupName', id: (i) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(i, 'resourceGroupName')}` },
@@ -71,7 +85,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'azure-native:iothub:IotHubResource': {
     nameKey: 'resourceName',
     id: (i, rg) => providers(rg, `Microsoft.Devices/IotHubs/${str(i, 'resourceName')}`),
-    outputs: (i, name) => ({ properties: { ...((i.properties as Inputs | undefined) ?? {}), hostName: `${name}.azure-devices.net` } }),
+    outputs: (i, name) => ({ properties: extend(i.properties, { hostName: `${name}.azure-devices.net` }) }),
   },
   'azure-native:iothub:Certificate': {
     nameKey: 'certificateName',
@@ -81,12 +95,11 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     nameKey: 'provisioningServiceName',
     id: (i, rg) => providers(rg, `Microsoft.Devices/provisioningServices/${str(i, 'provisioningServiceName')}`),
     outputs: (i, name) => ({
-      properties: {
-        ...((i.properties as Inputs | undefined) ?? {}),
+      properties: extend(i.properties, {
         idScope: '0ne00000000',
         serviceOperationsHostName: `${name}.azure-devices-provisioning.net`,
         deviceProvisioningHostName: 'global.azure-devices-provisioning.net',
-      },
+      }),
     }),
   },
   'azure-native:deviceprovisioningservices:DpsCertificate': {
@@ -102,7 +115,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     nameKey: 'namespaceName',
     id: (i, rg) => providers(rg, `Microsoft.EventGrid/namespaces/${str(i, 'namespaceName')}`),
     outputs: (i, name) => ({
-      topicSpacesConfiguration: { ...((i.topicSpacesConfiguration as Inputs | undefined) ?? {}), hostname: `${name}.${String(i.location)}-1.ts.eventgrid.azure.net` },
+      topicSpacesConfiguration: extend(i.topicSpacesConfiguration, { hostname: `${name}.${String(i.location)}-1.ts.eventgrid.azure.net` }),
     }),
   },
   ...Object.fromEntries(

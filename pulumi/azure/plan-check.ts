@@ -19,6 +19,7 @@ import { MAX_CA_REFERENCES } from './enrollment';
 export function checkAzurePlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
+  const warning = (path: string, message: string) => problems.push({ path, message, severity: 'warning' });
   const settings = azureSettings(plan, 'check');
   const onAzure = new Set(azureSinks(plan).map((s) => s.name));
   const routedOnAzure = plan.routes.filter((r) => r.to.some((s) => onAzure.has(s)));
@@ -41,9 +42,8 @@ export function checkAzurePlan(plan: Plan): Problem[] {
         );
       }
     }
-    for (const route of routedOnAzure) {
-      const topic = plan.topics.find((t) => t.name === route.from);
-      if (topic === undefined) continue;
+    const routedTopics = new Set(routedOnAzure.map((r) => r.from));
+    for (const topic of plan.topics.filter((t) => routedTopics.has(t.name))) {
       for (const other of plan.topics) {
         if (other.name !== topic.name && subjectFilterAdmits(topic, other)) {
           error(
@@ -54,6 +54,9 @@ export function checkAzurePlan(plan: Plan): Problem[] {
         }
       }
     }
+    if (settings.builtInEvents.length > 0) {
+      warning(joinPath('targets', 'azure', 'builtInEvents'), 'applies to IoT Hub only: the Event Grid MQTT broker has no built-in events endpoint, so this setting has no effect');
+    }
     const names = new Map<string, string>();
     const claim = (name: string, owner: string, path: string) => {
       const previous = names.get(name.toLowerCase());
@@ -61,7 +64,15 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       names.set(name.toLowerCase(), owner);
     };
     for (const t of plan.topics) claim(childNames.topicSpace(t.name), `topics.${t.name}`, joinPath('topics', t.name));
-    for (const f of plan.fleets) claim(childNames.clientGroup(f.name), `fleets.${f.name}`, joinPath('fleets', f.name));
+    for (const f of plan.fleets) {
+      claim(childNames.clientGroup(f.name), `fleets.${f.name}`, joinPath('fleets', f.name));
+      for (const t of f.publish) claim(childNames.permissionBinding(f.name, 'pub', t), `fleets.${f.name}.publish ${t}`, joinPath('fleets', f.name, 'publish'));
+      for (const t of f.subscribe) claim(childNames.permissionBinding(f.name, 'sub', t), `fleets.${f.name}.subscribe ${t}`, joinPath('fleets', f.name, 'subscribe'));
+      for (const d of f.devices) claim(childNames.client(d.id), `device "${d.id}"`, joinPath('fleets', f.name, 'devices'));
+    }
+    for (const r of routedOnAzure) {
+      for (const sink of r.to.filter((s) => onAzure.has(s))) claim(childNames.eventSubscription(r.name, sink), `routes ${r.name} -> ${sink}`, joinPath('routes', r.name, 'name'));
+    }
   } else {
     const builtIn = new Set(settings.builtInEvents);
     const routeNames = new Map<string, string>();
@@ -78,6 +89,19 @@ export function checkAzurePlan(plan: Plan): Problem[] {
     for (const topic of plan.topics) {
       const clash = topic.variables.find((v) => v.toLowerCase() === TOPIC_PROPERTY || v.startsWith('$') || v.toLowerCase().startsWith('iothub-'));
       if (clash !== undefined) error(joinPath('topics', topic.name, 'pattern'), `topic variable "${clash}" would be an IoT Hub application property that clashes with "${TOPIC_PROPERTY}" or a system property: rename it`);
+    }
+    if (settings.sku.startsWith('B') && plan.topics.some((t) => t.direction === 'cloud-to-device')) {
+      error(joinPath('targets', 'azure', 'sku'), `IoT Hub ${settings.sku} (basic tier) has no cloud-to-device messaging, which the spec's cloud-to-device topics need: use an S tier`);
+    }
+    const fleetsByCa = new Map<string, string[]>();
+    for (const fleet of plan.fleets) fleetsByCa.set(fleet.certificateAuthority, [...(fleetsByCa.get(fleet.certificateAuthority) ?? []), fleet.name]);
+    for (const [ca, fleets] of fleetsByCa) {
+      if (fleets.length > 1) {
+        warning(
+          joinPath('certificateAuthorities', ca),
+          `fleets ${fleets.map((f) => `"${f}"`).join(', ')} share this CA: DPS picks a device's enrollment group by the CA in its certificate chain, so it cannot tell these fleets apart on Azure (the initial twin tag "fleet" may be either). Give each fleet its own intermediate CA`,
+        );
+      }
     }
     for (const fleet of plan.fleets) {
       const ca = plan.authorities.find((a) => a.name === fleet.certificateAuthority);

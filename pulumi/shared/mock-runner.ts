@@ -64,8 +64,20 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
     false,
   );
   const recorder = new GraphRecorder();
-  program({ transformations: [recorder.transformation] });
-  return withTimeout(recorder.settle(), options.timeoutMs ?? 30000, () => recorder.pendingDescription());
+  // A failed registration also rejects promises inside the Pulumi SDK that
+  // nobody awaits; without a listener Node would end the process on them.
+  // They fail this run instead.
+  let failed: (error: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  const onUnhandled = (reason: unknown) => failed(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    program({ transformations: [recorder.transformation] });
+    return await withTimeout(Promise.race([recorder.settle(), failure]), options.timeoutMs ?? 30000, () => recorder.pendingDescription());
+  } finally {
+    // Late rejections of this run still land on the listener for a moment.
+    setTimeout(() => process.off('unhandledRejection', onUnhandled), 100).unref();
+  }
 }
 
 interface Recorded {

@@ -1,0 +1,102 @@
+/**
+ * The cloud-neutral mock runner and graph serialiser (pulumi/shared), with a
+ * provider-free program: what GCP will reuse must not depend on Azure.
+ */
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import * as pulumi from '@pulumi/pulumi';
+import { runUnderMocks, type MockCloud, type RootResourceOptions } from '../../pulumi/shared/mock-runner';
+import { SECRET_MASK } from '../../pulumi/shared/graph';
+
+class Thing extends pulumi.CustomResource {
+  declare readonly size: pulumi.Output<number>;
+  constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super('test:index:Thing', name, { ...props, size: undefined }, opts);
+  }
+}
+
+class Group extends pulumi.ComponentResource {
+  constructor(name: string, opts: pulumi.ComponentResourceOptions) {
+    super('test:index:Group', name, {}, opts);
+    const a = new Thing(`${name}-a`, { label: 'a', token: pulumi.secret('s3cr3t'), nested: { keep: 1, hide: pulumi.secret('x') } }, { parent: this });
+    const inner = new Inner(`${name}-inner`, { parent: this });
+    new Thing(`${name}-b`, { label: a.size.apply((s) => `after ${s}`), list: [1, pulumi.output('two')] }, { parent: inner, dependsOn: [a] });
+    this.registerOutputs({});
+  }
+}
+
+class Inner extends pulumi.ComponentResource {
+  constructor(name: string, opts: pulumi.ComponentResourceOptions) {
+    super('test:index:Inner', name, {}, opts);
+    this.registerOutputs({});
+  }
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+const cloud: MockCloud = {
+  newResource: (args) => ({ id: args.custom ? `id-${args.name}` : undefined, state: args.custom ? { ...args.inputs, size: 3 } : {} }),
+  call: () => {
+    throw new Error('no calls');
+  },
+};
+
+const program = (root: RootResourceOptions) => {
+  new Group('g', root);
+};
+
+test('records type, name, parent (nested components too), dependsOn and resolved inputs, sorted', async () => {
+  const graph = await runUnderMocks(program, { cloud });
+  expect(graph.resources.map((r) => `${r.type}::${r.name} <- ${String(r.parent)} [${r.dependsOn.join(',')}]`)).toEqual([
+    'test:index:Group::g <- null []',
+    'test:index:Inner::g-inner <- test:index:Group::g []',
+    'test:index:Thing::g-a <- test:index:Group::g []',
+    'test:index:Thing::g-b <- test:index:Inner::g-inner [test:index:Thing::g-a]',
+  ]);
+  const b = graph.resources.find((r) => r.name === 'g-b');
+  expect(b?.inputs).toEqual({ label: 'after 3', list: [1, 'two'] });
+});
+
+test('secrets are masked where they are, not whole objects', async () => {
+  const graph = await runUnderMocks(program, { cloud });
+  expect(graph.resources.find((r) => r.name === 'g-a')?.inputs).toEqual({ label: 'a', nested: { hide: SECRET_MASK, keep: 1 }, token: SECRET_MASK });
+  expect(JSON.stringify(graph)).not.toContain('s3cr3t');
+});
+
+test('two runs give the same graph; concurrent calls are serialised, not mixed', async () => {
+  const [a, b] = await Promise.all([runUnderMocks(program, { cloud }), runUnderMocks(program, { cloud })]);
+  expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  expect(a.resources).toHaveLength(4);
+});
+
+/**
+ * In a child process: a failed registration also rejects promises inside the
+ * Pulumi SDK that nobody awaits, and the runner turns those into a failed run.
+ * Jest's sandboxed `process` does not receive unhandled rejections, so this
+ * runs as the CLI does, under plain Node with tsx.
+ */
+test('a mock that fails a registration fails the run instead of hanging or killing the process', () => {
+  const script = `
+    const pulumi = require('@pulumi/pulumi');
+    const { runUnderMocks } = require('./pulumi/shared/mock-runner.ts');
+    class Thing extends pulumi.CustomResource { constructor(n, p, o) { super('test:index:Thing', n, p, o); } }
+    class G extends pulumi.ComponentResource { constructor(n, o) { super('test:index:G', n, {}, o); new Thing('b', {}, { parent: this }); this.registerOutputs({}); } }
+    const cloud = { newResource: (a) => { if (a.name === 'b') throw new Error('mock refused b'); return { id: undefined, state: {} }; }, call: () => ({}) };
+    runUnderMocks((r) => { new G('g', r); }, { cloud, timeoutMs: 5000 }).then(
+      () => console.log('RESOLVED'),
+      (e) => setTimeout(() => console.log('REJECTED ' + e.message), 200),
+    );`;
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  expect(result.stdout).toContain('REJECTED failed to register new resource b [test:index:Thing]: mock refused b');
+  expect(result.status).toBe(0);
+});
+
+test('two resources with the same type and name are refused', async () => {
+  const twice = (root: RootResourceOptions) => {
+    const group = new Inner('root', root);
+    new Thing('same', {}, { parent: group });
+    new Inner('x', { parent: group });
+    new Thing('same', {}, { parent: new Inner('y', { parent: group }) });
+  };
+  await expect(runUnderMocks(twice, { cloud })).rejects.toThrow(/two resources are named test:index:Thing::same|Duplicate resource URN/);
+});

@@ -11,8 +11,6 @@ export const AWS_IOT_THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 export const AWS_IOT_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 /** Provisioning template names: `[0-9A-Za-z_-]`, 1 to 36 characters. */
 export const AWS_IOT_TEMPLATE_NAME = /^[0-9A-Za-z_-]{1,36}$/;
-/** CloudFormation stack names: a letter, then letters, digits and `-`, at most 128. */
-export const CFN_STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 export function mainStackName(plan: Pick<Plan, 'name'>): string {
   return `iotkit-${plan.name}`;

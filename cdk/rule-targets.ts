@@ -3,7 +3,7 @@
  * action and the IAM statements the rule's role needs for it, on the exact
  * resources: the TopicRule construct collects them into that rule's own role.
  */
-import { Aws, Fn } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type { CfnTopicRule } from 'aws-cdk-lib/aws-iot';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -155,9 +155,4 @@ export class RepublishTarget implements ITopicRuleTarget {
       statements: [new PolicyStatement({ actions: ['iot:Publish'], resources: [iotArn(`topic/${this.props.iamTopic}`)] })],
     };
   }
-}
-
-/** Name of a Kinesis stream or Firehose delivery stream from its ARN token or string. */
-export function resourceNameFromArn(arn: string): string {
-  return Fn.select(1, Fn.split('/', arn));
 }

@@ -12,10 +12,12 @@
  * | republish | nothing: an IoT republish action            | -                                             |
  *
  * Warehouse: Amazon Timestream for LiveAnalytics is closed to new customers
- * (AWS, June 2025), so the warehouse is S3 written by Firehose as gzipped,
- * newline-delimited JSON under `year=/month=/day=/hour=` partitions: Athena
- * or Glue read it as is (partition projection), and a Glue schema can later
- * switch the same stream to Parquet without moving data.
+ * (its documentation sends them to Timestream for InfluxDB, a provisioned
+ * database the kit would have to size and run), so the warehouse is S3
+ * written by Firehose as gzipped, newline-delimited JSON under
+ * `year=/month=/day=/hour=` partitions: Athena or Glue read it as is
+ * (partition projection), and a Glue schema can later switch the same
+ * stream to Parquet without moving data.
  */
 import type { PlanSink } from '../lib/plan/types';
 

@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Fn } from 'aws-cdk-lib';
 
 /**
  * ARNs written with the pseudo parameters (`arn:${AWS::Partition}:...`), so a
@@ -18,4 +18,14 @@ export function iotArnPrefix(): string {
 
 export function iotArn(resource: string): string {
   return `${iotArnPrefix()}:${resource}`;
+}
+
+/**
+ * An IoT ARN as `Fn::Sub` of `arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:<resource>`,
+ * with the resource's own `${...}` (IoT policy variables and escapes) written
+ * `${!...}` so CloudFormation leaves them for AWS IoT. Used in policy
+ * documents, where it reads like the ARN AWS IoT will evaluate.
+ */
+export function iotPolicyArn(resource: string): string {
+  return Fn.sub(`arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource.replace(/\$\{/g, '${!')}`);
 }

@@ -6,6 +6,7 @@
  * topics only, no wildcard. Pure, like the device policy.
  */
 import { IOT_POLICY_VERSION, type IotPolicyDocument } from './iot-policy';
+import type { ArnRenderer } from './device-policy-document';
 
 /** The client id of a claiming device is its certificate CN, which is unique per certificate. */
 export const CLAIM_CLIENT_ID_VARIABLE = '${iot:Certificate.Subject.CommonName}';
@@ -27,15 +28,16 @@ export function escapePolicyLiteral(topic: string): string {
   return topic.replace(/[*?]|\$(?=\{)/g, (c) => `\${${c}}`);
 }
 
-export function renderClaimPolicy(templateNames: readonly string[], arnPrefix: string): IotPolicyDocument {
+export function renderClaimPolicy(templateNames: readonly string[], arn: string | ArnRenderer): IotPolicyDocument {
+  const full = typeof arn === 'string' ? (resource: string) => `${arn}:${resource}` : arn;
   const { publish, subscribe } = claimTopics(templateNames);
-  const topic = (t: string) => `${arnPrefix}:topic/${escapePolicyLiteral(t)}`;
+  const topic = (t: string) => full(`topic/${escapePolicyLiteral(t)}`);
   return {
     Version: IOT_POLICY_VERSION,
     Statement: [
-      { Effect: 'Allow', Action: 'iot:Connect', Resource: `${arnPrefix}:client/${CLAIM_CLIENT_ID_VARIABLE}` },
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: full(`client/${CLAIM_CLIENT_ID_VARIABLE}`) },
       { Effect: 'Allow', Action: 'iot:Publish', Resource: publish.map(topic) },
-      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: subscribe.map((t) => `${arnPrefix}:topicfilter/${escapePolicyLiteral(t)}`) },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: subscribe.map((t) => full(`topicfilter/${escapePolicyLiteral(t)}`)) },
       { Effect: 'Allow', Action: 'iot:Receive', Resource: subscribe.map(topic) },
     ],
   };

@@ -55,19 +55,24 @@ export function deviceGrants(fleet: Pick<PlanFleet, 'publish' | 'subscribe'>, to
   ];
 }
 
+/** Turns a resource suffix (`topic/...`) into a full ARN. */
+export type ArnRenderer = (resource: string) => string;
+
 /**
  * Writes grants as a policy: consecutive grants of the same action and
- * condition share a statement. `arnPrefix` is `arn:<partition>:iot:<region>:<account>`,
- * concrete for measuring, CloudFormation tokens in the construct.
+ * condition share a statement. `arn` is a concrete prefix
+ * `arn:<partition>:iot:<region>:<account>` for measuring and auditing, or a
+ * renderer producing CloudFormation intrinsics in the construct.
  */
-export function renderPolicy(grants: readonly PolicyGrant[], arnPrefix: string): IotPolicyDocument {
+export function renderPolicy(grants: readonly PolicyGrant[], arn: string | ArnRenderer): IotPolicyDocument {
+  const full = typeof arn === 'string' ? (resource: string) => `${arn}:${resource}` : arn;
   const statements: Array<{ action: DeviceAction; condition?: IotPolicyCondition; resources: string[] }> = [];
   for (const g of grants) {
     const last = statements[statements.length - 1];
     if (last !== undefined && last.action === g.action && JSON.stringify(last.condition) === JSON.stringify(g.condition)) {
-      last.resources.push(`${arnPrefix}:${g.resource}`);
+      last.resources.push(full(g.resource));
     } else {
-      statements.push({ action: g.action, ...(g.condition !== undefined ? { condition: g.condition } : {}), resources: [`${arnPrefix}:${g.resource}`] });
+      statements.push({ action: g.action, ...(g.condition !== undefined ? { condition: g.condition } : {}), resources: [full(g.resource)] });
     }
   }
   return {

@@ -54,8 +54,3 @@ export const MEASURE_ACCOUNT_ID = '123456789012';
 export function concreteIotArnPrefix(region: string, account: string = MEASURE_ACCOUNT_ID): string {
   return `arn:${partitionOf(region)}:iot:${region}:${account}`;
 }
-
-export function asList(value: string | readonly string[] | undefined): readonly string[] {
-  if (value === undefined) return [];
-  return typeof value === 'string' ? [value] : value;
-}

@@ -1,0 +1,239 @@
+/**
+ * The main AWS stack of a spec, `iotkit-<name>`: sinks, topic rules, the
+ * dead-letter queue, fleet identities and policies, CA registration with
+ * provisioning, account settings. Reads only the plan (through its layout).
+ */
+import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Bucket, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { Plan, PlanTopic } from '../../lib/plan/types';
+import { claimPolicyName, fleetThingName, provisioningTemplateName } from '../aws-names';
+import type { AwsLayout, RuleLayout } from '../layout';
+import type { AwsSinkMapping } from '../sink-mapping';
+import { iamTopicResource, kinesisPartitionKey, republishTopic } from '../rule-substitutions';
+import { FirehoseTarget, KinesisStreamTarget, LambdaFunctionTarget, RepublishTarget, SqsQueueTarget, type ITopicRuleTarget } from '../rule-targets';
+import { claimJitpTemplateBody, fleetProvisioningTemplateBody, jitpTemplateBody, type ProvisionedFleet } from '../provisioning/templates';
+import { AccessLogBucket } from '../constructs/access-log-bucket';
+import { CertificateAuthority } from '../constructs/certificate-authority';
+import { ClaimPolicy } from '../constructs/claim-policy';
+import { DataKey } from '../constructs/data-key';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue';
+import { DeviceDefenderAudit } from '../constructs/device-defender-audit';
+import { DevicePolicy } from '../constructs/device-policy';
+import { FleetIdentity } from '../constructs/fleet-identity';
+import { FleetMembershipProvider } from '../constructs/fleet-membership-provider';
+import { FleetProvisioningTemplate } from '../constructs/fleet-provisioning-template';
+import { IotLogging } from '../constructs/iot-logging';
+import { ProvisioningRole } from '../constructs/provisioning-role';
+import { QueueSink } from '../constructs/queue-sink';
+import { S3DeliveryStream } from '../constructs/s3-delivery-stream';
+import { SinkBucket } from '../constructs/sink-bucket';
+import { StreamSink } from '../constructs/stream-sink';
+import { TopicRule } from '../constructs/topic-rule';
+
+export interface IotkitStackProps extends StackProps {
+  readonly plan: Plan;
+  readonly layout: AwsLayout;
+}
+
+/** What the devices stacks need from a fleet. */
+export interface FleetExports {
+  readonly thingGroupName: string;
+  readonly thingTypeName: string;
+  readonly policyNames: readonly string[];
+}
+
+/** Builds a rule action for one route. */
+type TargetFactory = (rule: RuleLayout) => ITopicRuleTarget;
+
+export class IotkitStack extends Stack {
+  readonly fleets: ReadonlyMap<string, FleetExports>;
+  /** ServiceToken of the fleet membership custom resources; set when the plan enumerates devices. */
+  readonly membershipServiceToken?: string;
+
+  constructor(scope: Construct, id: string, props: IotkitStackProps) {
+    super(scope, id, props);
+    const { plan, layout } = props;
+    const topics = new Map(plan.topics.map((t) => [t.name, t]));
+
+    const key = new DataKey(this, 'DataKey', { alias: `iotkit/${plan.name}` }).key;
+    const deadLetters = new DeadLetterQueue(this, 'DeadLetters', { encryptionKey: key });
+
+    const targets = this.sinks(layout, key, topics);
+
+    const rules = new Construct(this, 'Rules');
+    for (const rule of layout.rules) {
+      const sinkTargets = rule.sinks.map((s) => {
+        const make = targets.get(s);
+        if (make === undefined) throw new Error(`internal: sink "${s}" of route "${rule.route.name}" has no AWS mapping`);
+        return make(rule);
+      });
+      const topicRule = new TopicRule(rules, rule.route.name, {
+        ruleName: rule.ruleName,
+        sql: rule.route.compiled.awsSql,
+        targets: sinkTargets,
+        errorTarget: deadLetters.asRuleTarget(),
+        description: `iotkit route "${rule.route.name}" from topic "${rule.route.from}" to ${rule.sinks.join(', ')}`,
+      });
+      for (const s of rule.sinks) {
+        const mapping = layout.sinks.get(s);
+        if (mapping?.kind !== 'republish') continue;
+        const target = topics.get(mapping.topic);
+        if (target === undefined) continue;
+        Validations.of(topicRule.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/${iamTopicResource(target)}]`,
+          reason: `Republishes to topic "${target.name}" (${target.pattern}) only; each "*" stands for one topic variable, filled per message from the source topic.`,
+        });
+      }
+    }
+
+    const fleetsScope = new Construct(this, 'Fleets');
+    const fleets = new Map<string, FleetExports>();
+    const identities = new Map<string, { identity: FleetIdentity; policy: DevicePolicy }>();
+    for (const fleet of plan.fleets) {
+      const policies = layout.policies.get(fleet.name);
+      if (policies === undefined) throw new Error(`internal: fleet "${fleet.name}" has no policy layout`);
+      const scope = new Construct(fleetsScope, fleet.name);
+      const identity = new FleetIdentity(scope, 'Identity', { name: fleetThingName(plan, fleet.name) });
+      const policy = new DevicePolicy(scope, 'Policy', { policyNames: policies.names, parts: policies.parts, region: layout.region, ...(layout.account !== undefined ? { account: layout.account } : {}) });
+      identities.set(fleet.name, { identity, policy });
+      fleets.set(fleet.name, {
+        thingGroupName: identity.thingGroupName,
+        thingTypeName: identity.thingTypeName,
+        policyNames: policy.policies.map((p) => p.ref),
+      });
+    }
+    this.fleets = fleets;
+
+    const authorities = new Construct(this, 'Authorities');
+    for (const a of layout.authorities) {
+      const scope = new Construct(authorities, a.authority);
+      const members: ProvisionedFleet[] = a.fleets.map((f) => ({ fleet: f, thingName: fleetThingName(plan, f), policyNames: layout.policies.get(f)?.names ?? [] }));
+      const dependsOn = a.fleets.flatMap((f) => {
+        const i = identities.get(f);
+        return i === undefined ? [] : [i.identity, i.policy];
+      });
+      if (layout.provisioning === 'jitp') {
+        const role = new ProvisioningRole(scope, 'ProvisioningRole', {
+          thingGroupNames: members.map((m) => m.thingName),
+          thingTypeNames: members.map((m) => m.thingName),
+          policyNames: members.flatMap((m) => m.policyNames),
+        });
+        const ca = new CertificateAuthority(scope, 'Ca', { registrations: a.registrations, templateBody: jitpTemplateBody(plan.name, members), provisioningRoleArn: role.role.roleArn });
+        // JITP must not run before the groups, types and policies it names exist.
+        ca.node.addDependency(...dependsOn);
+      } else {
+        const templateNames = a.fleets.map((f) => provisioningTemplateName(plan, f));
+        const claimName = claimPolicyName(plan, a.authority);
+        const role = new ProvisioningRole(scope, 'ProvisioningRole', {
+          thingGroupNames: members.map((m) => m.thingName),
+          thingTypeNames: members.map((m) => m.thingName),
+          policyNames: [...members.flatMap((m) => m.policyNames), claimName],
+          issueCertificates: true,
+        });
+        const templates = members.map(
+          (m, i) =>
+            new FleetProvisioningTemplate(scope, `Template${m.fleet}`, {
+              templateName: templateNames[i],
+              templateBody: fleetProvisioningTemplateBody(m),
+              provisioningRoleArn: role.role.roleArn,
+              description: `iotkit fleet "${m.fleet}"`,
+            }),
+        );
+        templates.forEach((t) => t.node.addDependency(...dependsOn));
+        const claim = new ClaimPolicy(scope, 'ClaimPolicy', { policyName: claimName, templateNames, region: layout.region });
+        const ca = new CertificateAuthority(scope, 'Ca', { registrations: a.registrations, templateBody: claimJitpTemplateBody(claimName), provisioningRoleArn: role.role.roleArn });
+        ca.node.addDependency(claim, ...templates);
+      }
+    }
+
+    new IotLogging(this, 'Logging', { logLevel: layout.logLevel });
+    if (layout.audit) new DeviceDefenderAudit(this, 'Audit', { scheduledAuditName: `iotkit-${plan.name}-daily` });
+
+    if (layout.devicesStacks.length > 0) {
+      const enumerated = plan.fleets.filter((f) => f.devices.length > 0).map((f) => fleetThingName(plan, f.name));
+      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated });
+      this.membershipServiceToken = provider.serviceToken;
+    }
+  }
+
+  private sinks(layout: AwsLayout, key: DataKey['key'], topics: ReadonlyMap<string, PlanTopic>): Map<string, TargetFactory> {
+    const scope = new Construct(this, 'Sinks');
+    const factories = new Map<string, TargetFactory>();
+    let accessLogs: AccessLogBucket | undefined;
+    const separator = (rule: RuleLayout): '\n' | undefined => (rule.source.format === 'json' ? '\n' : undefined);
+
+    for (const [name, mapping] of [...layout.sinks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      factories.set(name, this.sink(scope, name, mapping, key, topics, separator, () => (accessLogs ??= new AccessLogBucket(this, 'AccessLogs'))));
+    }
+    return factories;
+  }
+
+  private sink(
+    scope: Construct,
+    name: string,
+    mapping: AwsSinkMapping,
+    key: DataKey['key'],
+    topics: ReadonlyMap<string, PlanTopic>,
+    separator: (rule: RuleLayout) => '\n' | undefined,
+    accessLogs: () => AccessLogBucket,
+  ): TargetFactory {
+    switch (mapping.kind) {
+      case 'stream': {
+        if (mapping.mode === 'existing') {
+          return (rule) => new KinesisStreamTarget({ streamArn: mapping.arn, streamName: mapping.streamName, partitionKey: kinesisPartitionKey(rule.source) });
+        }
+        const sink = new StreamSink(scope, name, { encryptionKey: key, ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}) });
+        return (rule) => sink.asRuleTarget(kinesisPartitionKey(rule.source));
+      }
+      case 'queue': {
+        if (mapping.mode === 'existing') {
+          const queueUrl = SqsQueueTarget.queueUrlOf(mapping.queueName, mapping.account, mapping.region);
+          return () => new SqsQueueTarget({ queueArn: mapping.arn, queueUrl });
+        }
+        const sink = new QueueSink(scope, name, { encryptionKey: key, ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}) });
+        return () => sink.asRuleTarget();
+      }
+      case 'archive':
+      case 'warehouse': {
+        if (mapping.mode === 'existing-firehose') {
+          return (rule) => {
+            const sep = separator(rule);
+            return new FirehoseTarget({ deliveryStreamArn: mapping.arn, deliveryStreamName: mapping.deliveryStreamName, ...(sep !== undefined ? { separator: sep } : {}) });
+          };
+        }
+        const sinkScope = new Construct(scope, name);
+        let delivery: S3DeliveryStream;
+        let bucketArnInFinding: string;
+        if (mapping.mode === 'existing-bucket') {
+          delivery = new S3DeliveryStream(sinkScope, 'Delivery', { bucket: Bucket.fromBucketArn(sinkScope, 'Bucket', mapping.bucketArn), layout: mapping.kind });
+          bucketArnInFinding = mapping.bucketArn;
+        } else {
+          const bucket = new SinkBucket(sinkScope, 'Bucket', {
+            encryptionKey: key,
+            accessLogsBucket: accessLogs().bucket,
+            accessLogsPrefix: `${name}/`,
+            archiveTiering: mapping.kind === 'archive',
+            ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}),
+          });
+          delivery = new S3DeliveryStream(sinkScope, 'Delivery', { bucket: bucket.bucket, bucketKey: key, layout: mapping.kind });
+          bucketArnInFinding = `<${this.getLogicalId(bucket.bucket.node.defaultChild as CfnBucket)}.Arn>`;
+        }
+        Validations.of(delivery.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${bucketArnInFinding}/*]`,
+          reason: 'Firehose writes objects under time-based prefixes it picks per batch, so it may write any key of this one bucket.',
+        });
+        return (rule) => delivery.asRuleTarget(separator(rule));
+      }
+      case 'function':
+        return () => new LambdaFunctionTarget({ functionArn: mapping.arn, permissionId: `Invoke${name}` });
+      case 'republish': {
+        const target = topics.get(mapping.topic);
+        if (target === undefined) throw new Error(`internal: republish topic "${mapping.topic}" of sink "${name}" is not in the plan`);
+        const qos = target.effectiveQos.aws;
+        if (qos !== 0 && qos !== 1) throw new Error(`internal: topic "${target.name}" has no AWS QoS 0 or 1 (got ${String(qos)})`);
+        return (rule) => new RepublishTarget({ topic: republishTopic(rule.source, target), iamTopic: iamTopicResource(target), qos });
+      }
+    }
+  }
+}

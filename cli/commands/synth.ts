@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { formatProblem } from '../../lib/validate/problem';
 import { CLOUDS, type Cloud } from '../../lib/spec/types';
-import { resetDir, stableJson, writeFile } from '../../lib/output/write';
+import { resetDir, stableJson, withStagingDir, writeFile } from '../../lib/output/write';
 import { SPEC_OPTION, displayPath, specPathFrom } from '../spec-option';
 import { SYNTHESIZERS } from '../backends';
 import { runPlanChecks } from '../plan-checks';
@@ -47,20 +47,25 @@ Options:
     const disabled = clouds.filter((c) => !plan.clouds.includes(c));
     if (disabled.length > 0) throw new UsageError(`--cloud ${disabled.join(',')}: not an enabled target of this spec (enabled: ${plan.clouds.join(', ') || 'none'})`);
 
-    writeFile(path.join(outDir, 'plan.json'), stableJson(plan));
-    io.out(`wrote ${displayPath(path.join(outDir, 'plan.json'), io.cwd)}`);
-    for (const cloud of clouds) {
-      const load = SYNTHESIZERS[cloud];
-      if (load === undefined) {
-        io.err(`note: ${cloud}: no synthesizer in this version yet; only the plan was written`);
-        continue;
+    // Everything is generated into a staging folder first and moved into
+    // place only when every cloud succeeded: a failed synth leaves out/ as it was.
+    const written = await withStagingDir(outDir, async (stage) => {
+      const files = [path.join(stage, 'plan.json')];
+      writeFile(files[0], stableJson(plan));
+      for (const cloud of clouds) {
+        const load = SYNTHESIZERS[cloud];
+        if (load === undefined) {
+          io.err(`note: ${cloud}: no synthesizer in this version yet; only the plan was written`);
+          continue;
+        }
+        const dir = path.join(stage, cloud);
+        resetDir(dir);
+        const synthesize = await load();
+        files.push(...(await synthesize(plan, dir)));
       }
-      const dir = path.join(outDir, cloud);
-      resetDir(dir);
-      const synthesize = await load();
-      const files = await synthesize(plan, dir);
-      for (const f of files) io.out(`wrote ${displayPath(f, io.cwd)}`);
-    }
+      return files;
+    });
+    for (const f of written) io.out(`wrote ${displayPath(f, io.cwd)}`);
     return 0;
   },
 };

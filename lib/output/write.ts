@@ -19,3 +19,27 @@ export function writeFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
 }
+
+/**
+ * Runs `generate` against a fresh staging folder beside `outDir`, then moves
+ * each top-level entry it produced into `outDir` (replacing the old one).
+ * On failure the staging folder is removed and `outDir` is untouched.
+ * Returns the produced file paths as they are after the move.
+ */
+export async function withStagingDir(outDir: string, generate: (stage: string) => Promise<string[]>): Promise<string[]> {
+  const parent = path.dirname(outDir);
+  fs.mkdirSync(parent, { recursive: true });
+  const stage = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}-staging-`));
+  try {
+    const files = await generate(stage);
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const entry of fs.readdirSync(stage)) {
+      const target = path.join(outDir, entry);
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.renameSync(path.join(stage, entry), target);
+    }
+    return files.map((f) => path.join(outDir, path.relative(stage, f)));
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}

@@ -39,6 +39,8 @@ export interface SemanticOptions {
 
 /** Event Grid event subscriptions deliver to Event Hubs, Service Bus queues and Azure Functions. */
 const EVENT_GRID_SINK_KINDS: readonly string[] = ['stream', 'queue', 'function'];
+/** Account may be empty (S3 bucket ARNs have none). */
+const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 const SPEC_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
 
@@ -187,7 +189,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
         problems.error(at('existing', 'gcp'), 'a function sink on GCP needs the HTTPS push endpoint URL of the function');
       }
     }
-    if (sink.existing?.aws !== undefined && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(sink.existing.aws)) {
+    if (sink.existing?.aws !== undefined && !AWS_ARN.test(sink.existing.aws)) {
       problems.error(at('existing', 'aws'), `"${sink.existing.aws}" is not an AWS ARN`);
     }
     if (sink.kind === 'function' && sink.existing?.gcp !== undefined && !/^https:\/\/[^\s]+$/.test(sink.existing.gcp)) {

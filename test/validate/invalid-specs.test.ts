@@ -189,6 +189,14 @@ describe('every problem is reported at once', () => {
   });
 });
 
+describe('existing sinks by ARN', () => {
+  test('an S3 bucket ARN (no account) is accepted', () => {
+    const spec = baseSpec() as unknown as Doc;
+    spec.sinks.archive.existing = { aws: 'arn:aws:s3:::my-archive-bucket' };
+    expect(() => compileSpec(spec, { baseDir: BASE_DIR })).not.toThrow();
+  });
+});
+
 describe('accepted downgrades are warnings, not errors', () => {
   test('QoS 2 with acceptQosDowngrade on AWS and Azure', () => {
     const spec = baseSpec() as unknown as Doc;

@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { compileSpec } from '../../lib/compile';
+import { main } from '../../cli/main';
 import { SpecError, formatProblem } from '../../lib/validate/problem';
 import { BASE_DIR, baseSpec, type Mutable } from '../helpers/base-spec';
 import type { Spec } from '../../lib/spec/types';
@@ -145,6 +149,28 @@ function problemsOf(mutate: (s: Doc) => void): string[] {
   return [];
 }
 
+/**
+ * The same broken spec as a JSON file through the real CLI: exit code 1 and
+ * the `path: reason` line on stderr. The file sits in a scratch copy of the
+ * examples folder layout so relative CA paths resolve as in the library test.
+ */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-invalid-'));
+for (const example of ['smart-home', 'transportation']) {
+  fs.mkdirSync(path.join(scratch, example));
+  fs.symlinkSync(path.join(BASE_DIR, '..', example, 'ca'), path.join(scratch, example, 'ca'));
+}
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+async function cliRun(mutate: (s: Doc) => void): Promise<{ code: number; stderr: string }> {
+  const spec = baseSpec() as unknown as Doc;
+  mutate(spec);
+  const file = path.join(scratch, 'smart-home', `spec-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(file, JSON.stringify(spec));
+  const stderr: string[] = [];
+  const code = await main(['validate', '--spec', file], { cwd: scratch, out: () => undefined, err: (l) => stderr.push(l) });
+  return { code, stderr: stderr.join('\n') };
+}
+
 describe('invalid specs are rejected with the path and the reason', () => {
   test('the base spec is valid', () => {
     expect(problemsOf(() => undefined)).toEqual([]);
@@ -155,10 +181,15 @@ describe('invalid specs are rejected with the path and the reason', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
   });
 
-  test.each(CASES.map((c) => [c.title, c] as const))('%s', (_title, c) => {
+  test.each(CASES.map((c) => [c.title, c] as const))('%s', async (_title, c) => {
     const problems = problemsOf(c.mutate);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join('\n')).toContain(c.expect);
+    // Certificate checks read the clock: the CLI runs on today's date, the library test on a fixed one.
+    const { code, stderr } = await cliRun(c.mutate);
+    expect(code).toBe(1);
+    expect(stderr).toContain(c.expect);
+    expect(stderr).not.toMatch(/\n\s+at .*\(/);
   });
 });
 

@@ -78,8 +78,13 @@ export function parseExisting(service: AzureService, resourceId: string): Existi
     resourceGroup,
     parentName,
     entityName,
-    endpointUri: service === 'storageContainer' ? `https://${parentName}.blob.core.windows.net/` : `sb://${parentName}.servicebus.windows.net`,
+    endpointUri: endpointUriOf(service, parentName),
   };
+}
+
+/** The endpoint of the namespace or storage account (`parentName`) that holds a sink's entity. */
+export function endpointUriOf(service: AzureService, parentName: string): string {
+  return service === 'storageContainer' ? `https://${parentName}.blob.core.windows.net/` : `sb://${parentName}.servicebus.windows.net`;
 }
 
 /** Retention defaults where the spec gives none. */

@@ -7,16 +7,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../cli/main';
-import type { CommandIo } from '../../cli/command';
 import { sortKeys } from '../../cdk/synth';
 import { stableJson } from '../../lib/output/write';
-import { EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from './helpers';
-
-function capture(): CommandIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, cwd: ROOT, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
+import { capture } from '../helpers/fixtures';
+import { awsSpec, EXAMPLES, ROOT, tmpDir, writeSpecFile, type LooseSpec } from './helpers';
 
 function listFiles(dir: string): string[] {
   return fs
@@ -40,7 +34,7 @@ test('synth --cloud aws writes the plan and one template per stack, as stable JS
 }, 60_000);
 
 async function synthFails(change: (spec: LooseSpec) => void): Promise<{ code: number; stderr: string; out: string }> {
-  const { spec, dir } = smallSpec(change);
+  const { spec, dir } = awsSpec(change);
   const file = writeSpecFile(spec, dir);
   const out = path.join(dir, 'out');
   const io = capture();
@@ -94,7 +88,7 @@ describe('bad input specific to AWS: exit 1, a clear message, nothing written', 
   });
 
   test('validate reports the same AWS problem', async () => {
-    const { spec, dir } = smallSpec((s) => {
+    const { spec, dir } = awsSpec((s) => {
       s.topics.alerts = { pattern: 'alerts/{zone}', direction: 'cloud-to-device', qos: 1 };
       s.fleets.devices.subscribe = ['alerts'];
     });
@@ -115,7 +109,7 @@ describe('cdk/app.ts (what `npx cdk synth` runs)', () => {
   }
 
   test('an invalid spec prints its problems and exits 1, without a stack trace or a template', () => {
-    const { spec, dir } = smallSpec((s) => {
+    const { spec, dir } = awsSpec((s) => {
       s.topics.telemetry.qos = 2;
     });
     const outdir = path.join(dir, 'cdk.out');

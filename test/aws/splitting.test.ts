@@ -13,7 +13,7 @@ import type { Plan } from '../../lib/plan/types';
 import { checkAwsPlan } from '../../cdk/checks';
 import { deviceHash, layoutAwsPlan, SAFE_RESOURCES_PER_STACK } from '../../cdk/layout';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
-import { CA_PEM, resourcesOfType, tmpDir, type CfnTemplate, type LooseSpec } from './helpers';
+import { caDir, resourcesOfType, type CfnTemplate, type LooseSpec } from './helpers';
 
 const PLAIN_DEVICES = 2000;
 const CSR_DEVICES = ['gw-csr-a', 'gw-csr-b', 'gw-csr-c'];
@@ -55,8 +55,7 @@ let templates: Map<string, CfnTemplate>;
 let texts: string[];
 
 beforeAll(async () => {
-  dir = tmpDir();
-  fs.copyFileSync(CA_PEM, path.join(dir, 'ca.pem'));
+  dir = caDir();
   fs.mkdirSync(path.join(dir, 'csr'));
   for (const id of CSR_DEVICES) fs.writeFileSync(path.join(dir, 'csr', `${id}.csr.pem`), await csrPem(id));
   plan = compileSpec(bigSpec(PLAIN_DEVICES), { baseDir: dir }).plan;
@@ -135,8 +134,7 @@ test('no private key reaches a template', () => {
 
 describe('layout stability (no synthesis)', () => {
   function layoutOf(count: number): Map<string, string> {
-    const d = tmpDir();
-    fs.copyFileSync(CA_PEM, path.join(d, 'ca.pem'));
+    const d = caDir();
     const spec = bigSpec(count);
     spec.fleets.gateways.devices = [];
     const p = compileSpec(spec, { baseDir: d }).plan;

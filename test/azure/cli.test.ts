@@ -7,14 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
-import type { CommandIo } from '../../cli/command';
-import { CA_PEM, EXAMPLES, ROOT, tmpDir } from './helpers';
-
-function capture(cwd = ROOT): CommandIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, cwd, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
+import { capture, EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from '../helpers/fixtures';
 
 function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -40,30 +33,10 @@ test('synth --cloud azure writes the plan, the resource graph, the device contra
   expect(readTree(second)).toEqual(a);
 });
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-// `any`: these tests break the spec on purpose, in ways its types forbid.
-type LooseSpec = Record<string, any>;
-
 /** A small Azure-only spec written to a temp folder with a real (public) CA certificate. */
 function writeSpec(change: (spec: LooseSpec) => void): { file: string; dir: string } {
-  const dir = tmpDir();
-  fs.copyFileSync(CA_PEM, path.join(dir, 'ca.pem'));
-  const spec: LooseSpec = {
-    name: 'azure-bad',
-    topics: {
-      telemetry: { pattern: 'site/{site}/{deviceId}/telemetry', direction: 'device-to-cloud', qos: 1 },
-      command: { pattern: 'site/{site}/{deviceId}/command', direction: 'cloud-to-device', qos: 1 },
-    },
-    sinks: { stream: { kind: 'stream' } },
-    routes: [{ name: 'all', from: 'telemetry', to: ['stream'] }],
-    fleets: { devices: { certificateAuthority: 'main', publish: ['telemetry'], subscribe: ['command'] } },
-    certificateAuthorities: { main: { certificates: ['ca.pem'] } },
-    targets: { azure: {} },
-  };
-  change(spec);
-  const file = path.join(dir, 'spec.json');
-  fs.writeFileSync(file, JSON.stringify(spec, null, 2));
-  return { file, dir };
+  const { spec, dir } = smallSpec('azure-bad', { azure: {} }, change);
+  return { file: writeSpecFile(spec, dir), dir };
 }
 
 const BAD: Array<[string, (spec: LooseSpec) => void, string]> = [

@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { compileSpec } from '../../lib/compile';
 import { loadSpecFile } from '../../lib/spec/load';
 import type { Plan } from '../../lib/plan/types';
@@ -8,18 +5,9 @@ import type { Spec } from '../../lib/spec/types';
 import type { GraphResource, JsonValue, ResourceGraph } from '../../pulumi/shared/graph';
 import { resourceKey } from '../../pulumi/shared/graph';
 import type { Mutable } from '../helpers/base-spec';
+import { EXAMPLES, type ExampleName } from '../helpers/fixtures';
 
-export const ROOT = path.join(__dirname, '..', '..');
-export const EXAMPLES = {
-  'smart-home': path.join(ROOT, 'examples', 'smart-home', 'iotkit.spec.ts'),
-  'industrial-plant': path.join(ROOT, 'examples', 'industrial-plant', 'iotkit.spec.yaml'),
-  transportation: path.join(ROOT, 'examples', 'transportation', 'iotkit.spec.json'),
-} as const;
-export type ExampleName = keyof typeof EXAMPLES;
-export const EXAMPLE_NAMES = Object.keys(EXAMPLES) as ExampleName[];
-
-/** A CA certificate that exists (public PEM only), for specs written to temp folders. */
-export const CA_PEM = path.join(ROOT, 'examples', 'smart-home', 'ca', 'intermediate.cert.pem');
+export { EXAMPLE_NAMES, EXAMPLES, type ExampleName } from '../helpers/fixtures';
 
 export type MutableSpec = Mutable<Spec>;
 
@@ -49,10 +37,6 @@ export function moveOffAzure(spec: MutableSpec, sinks: readonly string[]): void 
     if (sink === undefined) throw new Error(`no sink ${name}`);
     sink.clouds = (sink.clouds ?? others).filter((c) => c !== 'azure');
   }
-}
-
-export function tmpDir(prefix = 'iotkit-azure-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export function ofType(graph: ResourceGraph, type: string): GraphResource[] {

@@ -1,23 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
-import type { CommandIo } from '../../cli/command';
 import { SPEC_JSON_SCHEMA } from '../../lib/spec/json-schema';
+import { capture, ROOT, tmpDir } from '../helpers/fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = ['smart-home/iotkit.spec.ts', 'industrial-plant/iotkit.spec.yaml', 'transportation/iotkit.spec.json'];
-
-function capture(cwd = ROOT): CommandIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, cwd, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
-
-function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-cli-'));
-}
 
 describe('iotkit validate', () => {
   test.each(EXAMPLES)('the example %s is valid', async (example) => {

@@ -20,7 +20,8 @@ import {
 import { awsWhereFires } from './aws-where-evaluator';
 import { azureConditionRoutes } from './azure-condition-evaluator';
 import { matchesPubSubFilter } from './pubsub-filter-interpreter';
-import { randomFilter, randomPayload, randomTopicVariables, seededRandom, TOPIC_LEVELS, topicOf } from './random';
+import { seededRandom } from '../helpers/random';
+import { randomFilter, randomPayload, randomTopicVariables, TOPIC_LEVELS, topicOf } from './random';
 
 const FILTERS = 400;
 const MESSAGES_PER_FILTER = 12;

@@ -5,20 +5,7 @@
  * objects, quotes in strings, keys that need get()/backticks).
  */
 import type { ComparisonOp, FilterExpr, FilterLiteral, FilterRef } from '../../lib/filter';
-
-export type Random = () => number;
-
-/** mulberry32: small, fast, good enough to spread test cases. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from '../helpers/random';
 
 export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

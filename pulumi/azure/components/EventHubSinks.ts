@@ -2,9 +2,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as eventhub from '@pulumi/azure-native/eventhub';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { DEFAULT_RETENTION_DAYS, parseExisting } from '../sinks';
+import { DEFAULT_RETENTION_DAYS } from '../sinks';
 import { childNames } from '../settings';
-import { grantRole, type SinkTarget } from './sink-target';
+import { sinkTargets, type SinkTarget } from './sink-target';
 
 export interface EventHubSinksArgs {
   /** The plan's `stream` and `function` sinks on Azure. */
@@ -52,19 +52,13 @@ export class EventHubSinks extends pulumi.ComponentResource {
       );
     }
     const namespace = this.namespace;
-    this.targets = args.sinks.map((sink): SinkTarget => {
-      let resourceId: pulumi.Output<string>;
-      let endpointUri: pulumi.Output<string>;
-      let entityName: pulumi.Output<string>;
-      let resourceGroup: pulumi.Output<string>;
-      if (sink.existing.azure !== undefined) {
-        const existing = parseExisting('eventHub', sink.existing.azure);
-        if (typeof existing === 'string') throw new Error(`sinks.${sink.name}.existing.azure: ${existing}`);
-        resourceId = pulumi.output(existing.resourceId);
-        endpointUri = pulumi.output(existing.endpointUri);
-        entityName = pulumi.output(existing.entityName);
-        resourceGroup = pulumi.output(existing.resourceGroup);
-      } else {
+    this.targets = sinkTargets(this, name, args.sinks, {
+      service: 'eventHub',
+      resourceGroupName: args.resourceGroupName,
+      principalId: args.senderPrincipalId,
+      role: BUILT_IN_ROLES.eventHubsDataSender,
+      grantName: 'sender',
+      create: (sink) => {
         if (namespace === undefined) throw new Error('internal: no namespace');
         const days = sink.retentionDays ?? DEFAULT_RETENTION_DAYS.eventHub;
         const hub = new eventhub.EventHub(
@@ -79,26 +73,8 @@ export class EventHubSinks extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        resourceId = hub.id;
-        endpointUri = namespace.name.apply((n) => `sb://${n}.servicebus.windows.net`);
-        entityName = hub.name;
-        resourceGroup = pulumi.output(args.resourceGroupName);
-      }
-      const roleAssignment = grantRole(
-        `${name}-${sink.name}-sender`,
-        { scope: resourceId, principalId: args.senderPrincipalId, role: BUILT_IN_ROLES.eventHubsDataSender },
-        { parent: this },
-      );
-      return {
-        sink: sink.name,
-        service: 'eventHub',
-        resourceId,
-        endpointUri,
-        entityName,
-        subscriptionId: resourceId.apply((id) => id.split('/')[2]),
-        resourceGroup,
-        roleAssignment,
-      };
+        return { entity: hub, parentName: namespace.name };
+      },
     });
     this.registerOutputs({ namespaceName: this.namespace?.name, eventHubs: this.targets.map((t) => t.resourceId) });
   }

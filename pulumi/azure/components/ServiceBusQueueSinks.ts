@@ -2,9 +2,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as servicebus from '@pulumi/azure-native/servicebus';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { DEFAULT_RETENTION_DAYS, parseExisting } from '../sinks';
+import { DEFAULT_RETENTION_DAYS } from '../sinks';
 import { childNames } from '../settings';
-import { grantRole, type SinkTarget } from './sink-target';
+import { sinkTargets, type SinkTarget } from './sink-target';
 
 export interface ServiceBusQueueSinksArgs {
   /** The plan's `queue` sinks on Azure. */
@@ -49,19 +49,13 @@ export class ServiceBusQueueSinks extends pulumi.ComponentResource {
       );
     }
     const namespace = this.namespace;
-    this.targets = args.sinks.map((sink): SinkTarget => {
-      let resourceId: pulumi.Output<string>;
-      let endpointUri: pulumi.Output<string>;
-      let entityName: pulumi.Output<string>;
-      let resourceGroup: pulumi.Output<string>;
-      if (sink.existing.azure !== undefined) {
-        const existing = parseExisting('serviceBusQueue', sink.existing.azure);
-        if (typeof existing === 'string') throw new Error(`sinks.${sink.name}.existing.azure: ${existing}`);
-        resourceId = pulumi.output(existing.resourceId);
-        endpointUri = pulumi.output(existing.endpointUri);
-        entityName = pulumi.output(existing.entityName);
-        resourceGroup = pulumi.output(existing.resourceGroup);
-      } else {
+    this.targets = sinkTargets(this, name, args.sinks, {
+      service: 'serviceBusQueue',
+      resourceGroupName: args.resourceGroupName,
+      principalId: args.senderPrincipalId,
+      role: BUILT_IN_ROLES.serviceBusDataSender,
+      grantName: 'sender',
+      create: (sink) => {
         if (namespace === undefined) throw new Error('internal: no namespace');
         const days = sink.retentionDays ?? DEFAULT_RETENTION_DAYS.serviceBusQueue;
         const queue = new servicebus.Queue(
@@ -78,26 +72,8 @@ export class ServiceBusQueueSinks extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        resourceId = queue.id;
-        endpointUri = namespace.name.apply((n) => `sb://${n}.servicebus.windows.net`);
-        entityName = queue.name;
-        resourceGroup = pulumi.output(args.resourceGroupName);
-      }
-      const roleAssignment = grantRole(
-        `${name}-${sink.name}-sender`,
-        { scope: resourceId, principalId: args.senderPrincipalId, role: BUILT_IN_ROLES.serviceBusDataSender },
-        { parent: this },
-      );
-      return {
-        sink: sink.name,
-        service: 'serviceBusQueue',
-        resourceId,
-        endpointUri,
-        entityName,
-        subscriptionId: resourceId.apply((id) => id.split('/')[2]),
-        resourceGroup,
-        roleAssignment,
-      };
+        return { entity: queue, parentName: namespace.name };
+      },
     });
     this.registerOutputs({ namespaceName: this.namespace?.name, queues: this.targets.map((t) => t.resourceId) });
   }

@@ -2,9 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { parseExisting } from '../sinks';
 import { childNames } from '../settings';
-import { grantRole, type SinkTarget } from './sink-target';
+import { sinkTargets, type SinkTarget } from './sink-target';
 import { secureStorageAccount } from './storage-account';
 
 export interface StorageContainerSinksArgs {
@@ -42,19 +41,13 @@ export class StorageContainerSinks extends pulumi.ComponentResource {
       );
     }
     const account = this.account;
-    this.targets = args.sinks.map((sink): SinkTarget => {
-      let resourceId: pulumi.Output<string>;
-      let endpointUri: pulumi.Output<string>;
-      let entityName: pulumi.Output<string>;
-      let resourceGroup: pulumi.Output<string>;
-      if (sink.existing.azure !== undefined) {
-        const existing = parseExisting('storageContainer', sink.existing.azure);
-        if (typeof existing === 'string') throw new Error(`sinks.${sink.name}.existing.azure: ${existing}`);
-        resourceId = pulumi.output(existing.resourceId);
-        endpointUri = pulumi.output(existing.endpointUri);
-        entityName = pulumi.output(existing.entityName);
-        resourceGroup = pulumi.output(existing.resourceGroup);
-      } else {
+    this.targets = sinkTargets(this, name, args.sinks, {
+      service: 'storageContainer',
+      resourceGroupName: args.resourceGroupName,
+      principalId: args.writerPrincipalId,
+      role: BUILT_IN_ROLES.storageBlobDataContributor,
+      grantName: 'writer',
+      create: (sink) => {
         if (account === undefined) throw new Error('internal: no storage account');
         const container = new storage.BlobContainer(
           `${name}-${sink.name}`,
@@ -67,26 +60,8 @@ export class StorageContainerSinks extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        resourceId = container.id;
-        endpointUri = account.name.apply((n) => `https://${n}.blob.core.windows.net/`);
-        entityName = container.name;
-        resourceGroup = pulumi.output(args.resourceGroupName);
-      }
-      const roleAssignment = grantRole(
-        `${name}-${sink.name}-writer`,
-        { scope: resourceId, principalId: args.writerPrincipalId, role: BUILT_IN_ROLES.storageBlobDataContributor },
-        { parent: this },
-      );
-      return {
-        sink: sink.name,
-        service: 'storageContainer',
-        resourceId,
-        endpointUri,
-        entityName,
-        subscriptionId: resourceId.apply((id) => id.split('/')[2]),
-        resourceGroup,
-        roleAssignment,
-      };
+        return { entity: container, parentName: account.name };
+      },
     });
 
     const expiring = created.filter((s) => s.retentionDays !== undefined);

@@ -1,0 +1,15 @@
+/** Seeded randomness for property-style tests: the same seed gives the same cases on every run, so a failure can be replayed. */
+
+export type Random = () => number;
+
+/** mulberry32: small, fast, good enough to spread test cases. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

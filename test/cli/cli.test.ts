@@ -52,6 +52,15 @@ describe('iotkit validate', () => {
     expect(io.stderr.join('\n')).toMatch(/is not valid YAML: .*line \d+/);
   });
 
+  test('an empty spec file says what a spec must hold', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(file, '');
+    const io = capture(dir);
+    expect(await main(['validate', '--spec', file], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('the spec must be an object with name, topics, sinks, routes, fleets, certificateAuthorities and targets; got null');
+  });
+
   test('a JSON syntax error is reported', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'broken.json');

@@ -30,6 +30,7 @@ import { AwsLayoutError } from '../../cdk/layout';
 import type { PolicyGrant } from '../../cdk/policy/device-policy-document';
 import { CA_PEM, smallPlan } from './helpers';
 import * as fs from 'node:fs';
+import { pemMarker } from '../helpers/pem-marker';
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
@@ -130,7 +131,7 @@ describe('sinks', () => {
 describe('identity and registration', () => {
   const pem = fs.readFileSync(CA_PEM, 'utf8');
   test('CertificateAuthority refuses anything holding a private key', () => {
-    const leaked = `${pem}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n`;
+    const leaked = `${pem}\n${pemMarker('BEGIN', 'PRIVATE KEY')}\nAAAA\n${pemMarker('END', 'PRIVATE KEY')}\n`;
     expect(() => new CertificateAuthority(stack(), 'Ca', { registrations: [{ pem: leaked, sha256: 'ab'.repeat(32), mode: 'SNI_ONLY' }], templateBody: {}, provisioningRoleArn: 'arn:aws:iam::123456789012:role/r' })).toThrow(
       /contains a private key; only public certificates may be registered/,
     );
@@ -177,7 +178,7 @@ describe('identity and registration', () => {
   });
 
   test('EnrolledDevice refuses a "CSR" that holds a private key, and an invalid thing name', () => {
-    const withKey = '-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----';
+    const withKey = `-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n${pemMarker('BEGIN', 'EC PRIVATE KEY')}\nAA\n${pemMarker('END', 'EC PRIVATE KEY')}`;
     expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'd1', fleet: 'f', csrPem: withKey, policyNames: ['p'] })).toThrow(/refusing anything that holds a private key/);
     expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'bad id', fleet: 'f', policyNames: ['p'] })).toThrow(/device id "bad id" is not a valid thing name/);
   });

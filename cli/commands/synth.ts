@@ -1,5 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type Command } from '../command';
+import { UsageError, UserError, type Command } from '../command';
 import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { formatProblem } from '../../lib/validate/problem';
@@ -14,11 +15,11 @@ export const synthCommand: Command = {
   summary: 'validate a spec and write the plan and every enabled cloud into out/',
   usage: `Usage: iotkit synth [--spec PATH] [--cloud aws|azure|gcp|all] [--out DIR]
 
-Validates the spec, then writes deterministic artifacts, offline:
+Validates the spec, then writes deterministic artifacts, offline, replacing
+what an earlier synth left in the output folder:
   out/plan.json    the cloud-neutral plan
   out/aws/         CloudFormation templates (CDK)
   out/azure/       Pulumi resource graph and the device contract
-  out/gcp/         Pulumi resource graph and the broker configuration
 Nothing is written when the spec is invalid (exit 1).
 
 Options:
@@ -47,6 +48,10 @@ Options:
     const disabled = clouds.filter((c) => !plan.clouds.includes(c));
     if (disabled.length > 0) throw new UsageError(`--cloud ${disabled.join(',')}: not an enabled target of this spec (enabled: ${plan.clouds.join(', ') || 'none'})`);
 
+    if (cloudArg !== 'all' && SYNTHESIZERS[cloudArg as Cloud] === undefined) {
+      throw new UserError(`--cloud ${cloudArg}: this version has no ${cloudArg} synthesizer yet (the plan is still written by --cloud all)`);
+    }
+
     // Everything is generated into a staging folder first and moved into
     // place only when every cloud succeeded: a failed synth leaves out/ as it was.
     const written = await withStagingDir(outDir, async (stage) => {
@@ -65,6 +70,11 @@ Options:
       }
       return files;
     });
+    // out/ mirrors exactly this run: a cloud folder left from an earlier
+    // synth (another spec, another --cloud) would no longer match plan.json.
+    for (const cloud of CLOUDS) {
+      if (!clouds.includes(cloud) || SYNTHESIZERS[cloud] === undefined) fs.rmSync(path.join(outDir, cloud), { recursive: true, force: true });
+    }
     for (const f of written) io.out(`wrote ${displayPath(f, io.cwd)}`);
     return 0;
   },

@@ -66,7 +66,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
   const sinkByName = new Map(sinks.map((s) => [s.name, s]));
 
   const omissions: PlanOmission[] = [];
-  const routes: PlanRoute[] = spec.routes.map((r) => {
+  const routes: PlanRoute[] = spec.routes.map((r, index) => {
     const topic = topicByName.get(r.from);
     if (topic === undefined) throw new Error(`internal: route ${r.name} from unknown topic`);
     const filter = resolved.filters.get(r.name);
@@ -80,6 +80,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
     }
     return {
       name: r.name,
+      index,
       from: r.from,
       to: sorted(r.to),
       ...(r.filter !== undefined ? { filterText: r.filter } : {}),

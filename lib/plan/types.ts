@@ -60,6 +60,8 @@ export interface CompiledFilters {
 
 export interface PlanRoute {
   readonly name: string;
+  /** Position in the spec's `routes` list, so later checks can report `routes[i]` like validation does. */
+  readonly index: number;
   /** Device-to-cloud topic name. */
   readonly from: string;
   /** Sink names, sorted. */

@@ -25,8 +25,12 @@ export function loadSpecFile(specPath: string): LoadedSpecFile {
   const file = path.resolve(specPath);
   const baseDir = path.dirname(file);
   const problems = new ProblemList();
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (!fs.existsSync(file)) {
     problems.error('', `spec file ${specPath} does not exist`);
+    throw new SpecError(problems.all);
+  }
+  if (!fs.statSync(file).isFile()) {
+    problems.error('', `${specPath} is a directory, not a spec file (give a .ts, .json or .yaml file)`);
     throw new SpecError(problems.all);
   }
   const ext = path.extname(file).toLowerCase();
@@ -66,8 +70,7 @@ function loadModule(file: string, label: string): unknown {
     // A user's TypeScript spec is code: require is how it runs (tsx compiles it).
     mod = require(file);
   } catch (e) {
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new SpecError([{ path: '', severity: 'error', message: `${label} failed to load: ${message}` }]);
+    throw new SpecError([{ path: '', severity: 'error', message: `${label} failed to load: ${loadErrorMessage(e)}` }]);
   }
   if (mod !== null && typeof mod === 'object') {
     const exports = mod as { default?: unknown; spec?: unknown };
@@ -77,4 +80,20 @@ function loadModule(file: string, label: string): unknown {
   throw new SpecError([
     { path: '', severity: 'error', message: `${label} must export the spec as its default export or as "spec"` },
   ]);
+}
+
+/**
+ * The useful part of an error thrown while loading a module: its message
+ * lines up to the first stack frame. esbuild (through tsx) puts the
+ * position (`file:line:col: ERROR: ...`) on the lines after the first.
+ */
+function loadErrorMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const lines = e.message.split('\n').map((l) => l.trim());
+  const end = lines.findIndex((l) => l.startsWith('at '));
+  return lines
+    .slice(0, end === -1 ? lines.length : end)
+    .filter((l) => l !== '')
+    .slice(0, 4)
+    .join(' ');
 }

@@ -12,7 +12,7 @@ import {
   gcpSubscriptionId,
   gcpTopicId,
 } from '../naming';
-import { joinPath, type ProblemList } from './problem';
+import { joinPath, routePath, type ProblemList } from './problem';
 
 /** AWS IoT: at most 10 actions per topic rule (the error action is separate). */
 export const AWS_MAX_ACTIONS_PER_RULE = 10;
@@ -27,18 +27,16 @@ export const GCP_MAX_FILTER_BYTES = 256;
  * before anything is generated rather than halfway through a deployment.
  */
 export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList): void {
-  const routeIndex = new Map(spec.routes.map((r, i) => [r.name, i]));
-  const routeAt = (name: string, ...rest: (string | number)[]) => joinPath('routes', routeIndex.get(name) ?? 0, ...rest);
   const sinksOn = (cloud: 'aws' | 'azure' | 'gcp', names: readonly string[]) =>
     names.filter((n) => plan.sinks.find((s) => s.name === n)?.clouds.includes(cloud));
 
   if (plan.clouds.includes('aws')) {
     for (const route of plan.routes) {
       const rule = awsRuleName(plan.name, route.name);
-      if (!AWS_RULE_NAME.test(rule)) problems.error(routeAt(route.name, 'name'), `AWS IoT rule name "${rule}" must match ^[a-zA-Z0-9_]+$ and be at most 128 characters`);
+      if (!AWS_RULE_NAME.test(rule)) problems.error(routePath(route, 'name'), `AWS IoT rule name "${rule}" must match ^[a-zA-Z0-9_]+$ and be at most 128 characters`);
       const actions = sinksOn('aws', route.to).length;
       if (actions > AWS_MAX_ACTIONS_PER_RULE) {
-        problems.error(routeAt(route.name, 'to'), `AWS IoT allows at most ${AWS_MAX_ACTIONS_PER_RULE} actions per topic rule, this route has ${actions}: split it into several routes`);
+        problems.error(routePath(route, 'to'), `AWS IoT allows at most ${AWS_MAX_ACTIONS_PER_RULE} actions per topic rule, this route has ${actions}: split it into several routes`);
       }
     }
   }
@@ -57,7 +55,7 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
       for (const sink of sinksOn('azure', route.to)) {
         routeCount++;
         const name = azureRouteName(route.name, sink);
-        if (!AZURE_ROUTE_NAME.test(name)) problems.error(routeAt(route.name, 'name'), `Azure IoT Hub route name "${name}" must match ^[A-Za-z0-9-._]{1,64}$ (route name and sink name joined by "-")`);
+        if (!AZURE_ROUTE_NAME.test(name)) problems.error(routePath(route, 'name'), `Azure IoT Hub route name "${name}" must match ^[A-Za-z0-9-._]{1,64}$ (route name and sink name joined by "-")`);
       }
     }
     if (routeCount > AZURE_MAX_ROUTES) {
@@ -69,9 +67,9 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
     const ids: Array<[string, string]> = [['name', gcpDeadLetterTopicId(plan.name)]];
     for (const t of plan.topics) ids.push([joinPath('topics', t.name), gcpTopicId(plan.name, t.name)]);
     for (const route of plan.routes) {
-      for (const sink of sinksOn('gcp', route.to)) ids.push([routeAt(route.name, 'name'), gcpSubscriptionId(plan.name, route.name, sink)]);
+      for (const sink of sinksOn('gcp', route.to)) ids.push([routePath(route, 'name'), gcpSubscriptionId(plan.name, route.name, sink)]);
       const bytes = Buffer.byteLength(route.compiled.gcp.subscriptionFilter, 'utf8');
-      if (bytes > GCP_MAX_FILTER_BYTES) problems.error(routeAt(route.name, 'filter'), `the Pub/Sub subscription filter is ${bytes} bytes, over the ${GCP_MAX_FILTER_BYTES}-byte limit`);
+      if (bytes > GCP_MAX_FILTER_BYTES) problems.error(routePath(route, 'filter'), `the Pub/Sub subscription filter is ${bytes} bytes, over the ${GCP_MAX_FILTER_BYTES}-byte limit`);
     }
     for (const [at, id] of ids) {
       if (!GCP_PUBSUB_ID.test(id)) problems.error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);

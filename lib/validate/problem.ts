@@ -22,6 +22,11 @@ export function joinPath(...parts: readonly (string | number)[]): string {
   return out;
 }
 
+/** Path of a plan route's field in the spec: `routes[2].filter`. */
+export function routePath(route: { readonly index: number }, ...rest: readonly (string | number)[]): string {
+  return joinPath('routes', route.index, ...rest);
+}
+
 /** Collects problems so a check can report all of them, not just the first. */
 export class ProblemList {
   private readonly items: Problem[] = [];

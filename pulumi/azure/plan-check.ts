@@ -7,7 +7,7 @@
  * Event Grid sink kinds, 100 routes, 10 endpoints and route-name patterns.
  */
 import type { Plan, PlanTopic } from '../../lib/plan/types';
-import { joinPath, type Problem } from '../../lib/validate/problem';
+import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
 import { azureSettings, childNames } from './settings';
@@ -37,7 +37,7 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       const compiled = compileEventGridFilter(route.filter);
       if (!compiled.ok) {
         error(
-          joinPath('routes', route.name, 'filter'),
+          routePath(route, 'filter'),
           `the Event Grid MQTT broker cannot apply this filter exactly: ${compiled.reason}. Use targets.azure.broker "iothub", or keep this route's sinks off Azure (sinks.<name>.clouds)`,
         );
       }
@@ -71,7 +71,7 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       for (const d of f.devices) claim(childNames.client(d.id), `device "${d.id}"`, joinPath('fleets', f.name, 'devices'));
     }
     for (const r of routedOnAzure) {
-      for (const sink of r.to.filter((s) => onAzure.has(s))) claim(childNames.eventSubscription(r.name, sink), `routes ${r.name} -> ${sink}`, joinPath('routes', r.name, 'name'));
+      for (const sink of r.to.filter((s) => onAzure.has(s))) claim(childNames.eventSubscription(r.name, sink), `routes ${r.name} -> ${sink}`, routePath(r, 'name'));
     }
   } else {
     const builtIn = new Set(settings.builtInEvents);
@@ -82,7 +82,7 @@ export function checkAzurePlan(plan: Plan): Problem[] {
         const name = azureRouteName(route.name, target).toLowerCase();
         const owner = `${route.name} -> ${target}`;
         const previous = routeNames.get(name);
-        if (previous !== undefined) error(joinPath('routes', route.name, 'name'), `Azure IoT Hub route name "${azureRouteName(route.name, target)}" is used by both ${previous} and ${owner}: rename the route or the sink`);
+        if (previous !== undefined) error(routePath(route, 'name'), `Azure IoT Hub route name "${azureRouteName(route.name, target)}" is used by both ${previous} and ${owner}: rename the route or the sink`);
         routeNames.set(name, owner);
       }
     }

@@ -78,7 +78,7 @@ const BAD: Array<[string, (spec: LooseSpec) => void, string]> = [
       s.targets.azure.broker = 'eventgrid';
       s.routes[0].filter = "topic.site = 'berlin'";
     },
-    'routes.all.filter: the Event Grid MQTT broker cannot apply this filter exactly: it reads topic variable "site"',
+    'routes[0].filter: the Event Grid MQTT broker cannot apply this filter exactly: it reads topic variable "site"',
   ],
   [
     'an existing Azure sink that is not an event hub id',

@@ -149,7 +149,7 @@ describe('plan checks in Event Grid mode', () => {
     const problems = checkAzurePlan(examplePlan('smart-home', (s) => (useEventGrid(s), moveOffAzure(s, ['history']))));
     expect(problems).toEqual([
       {
-        path: 'routes.alarms.filter',
+        path: 'routes[2].filter',
         severity: 'error',
         message: expect.stringContaining("the Event Grid MQTT broker cannot apply this filter exactly: it compares with the string 'high', and Event Grid compares strings case-insensitively"),
       },

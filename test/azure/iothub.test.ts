@@ -81,6 +81,16 @@ describe.each([
       expect(route?.condition).toBe(e.condition);
       if (e.compiled !== 'true') expect(asString(route?.condition ?? '')).toContain(`(${e.compiled})`);
     }
+    // Literal expectations, independent of the code under test: without the
+    // topic guard an unfiltered route would take every topic's messages.
+    const condition = (name: string) => routes.find((r) => r.name === name)?.condition;
+    if (plan() === plant) {
+      expect(condition('telemetry-lineStream')).toBe("topic = 'telemetry'");
+      expect(condition('overheat-alarmQueue')).toBe("topic = 'telemetry' AND (IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')");
+    }
+    for (const r of routes) {
+      expect(asString(r.condition)).toMatch(/^topic = '[A-Za-z][A-Za-z0-9_-]*'( AND \(.+\))?$/);
+    }
     const builtIn = plan().targets.azure?.builtInEvents ?? [];
     expect(routes).toHaveLength(expected.length + builtIn.length);
   });

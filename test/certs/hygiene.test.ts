@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readCertificateFile } from '../../lib/certs/read';
 import { checkCertificate, verifyChain } from '../../lib/certs/check';
+import { main } from '../../cli/main';
 
 const REPO = path.resolve(__dirname, '..', '..');
 /** A real key: the BEGIN line followed by key data, not code that merely mentions the label. */
@@ -53,8 +54,26 @@ test('no file git tracks or would commit holds a private key', () => {
   expect(filesWithPrivateKeys(files)).toEqual([]);
 });
 
-test('the generated output folder holds no private key', () => {
-  expect(filesWithPrivateKeys(walk(path.join(REPO, 'out')))).toEqual([]);
+test('a full synth next to a PKI with device keys writes no private key into its output', async () => {
+  // A user's PKI usually sits beside the spec: nothing of it may reach out/.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-hygiene-synth-'));
+  try {
+    const example = path.join(REPO, 'examples', 'transportation');
+    fs.copyFileSync(path.join(example, 'iotkit.spec.json'), path.join(dir, 'iotkit.spec.json'));
+    fs.cpSync(path.join(example, 'ca'), path.join(dir, 'ca'), { recursive: true });
+    const io = { cwd: dir, out: () => undefined, err: () => undefined };
+    expect(await main(['certs', 'init', '--dir', '.iotkit/pki', '--name', 'Hygiene'], io)).toBe(0);
+    expect(await main(['certs', 'device', '--dir', '.iotkit/pki', '--id', 'bus-1'], io)).toBe(0);
+    expect(filesWithPrivateKeys(walk(path.join(dir, '.iotkit')))).not.toEqual([]);
+
+    expect(await main(['synth', '--spec', 'iotkit.spec.json', '--out', 'out'], io)).toBe(0);
+    const written = walk(path.join(dir, 'out')).filter((f) => fs.statSync(f).isFile());
+    expect(written.length).toBeGreaterThanOrEqual(4);
+    expect(filesWithPrivateKeys(written)).toEqual([]);
+    for (const f of written) expect(fs.readFileSync(f, 'utf8')).not.toContain('PRIVATE KEY');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a PKI folder is ignored by git (the default one and pki/), and so are stray key files', () => {

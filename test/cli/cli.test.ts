@@ -122,9 +122,9 @@ describe('iotkit synth', () => {
   test('writes a byte-identical plan.json twice and nothing for an invalid spec', async () => {
     const out = tmpDir();
     const spec = path.join('examples', 'transportation', 'iotkit.spec.json');
-    expect(await main(['synth', '--spec', spec, '--cloud', 'gcp', '--out', out], capture())).toBe(0);
+    expect(await main(['synth', '--spec', spec, '--cloud', 'azure', '--out', out], capture())).toBe(0);
     const first = fs.readFileSync(path.join(out, 'plan.json'));
-    expect(await main(['synth', '--spec', spec, '--cloud', 'gcp', '--out', out], capture())).toBe(0);
+    expect(await main(['synth', '--spec', spec, '--cloud', 'azure', '--out', out], capture())).toBe(0);
     expect(fs.readFileSync(path.join(out, 'plan.json')).equals(first)).toBe(true);
 
     const plan = JSON.parse(first.toString());
@@ -137,6 +137,24 @@ describe('iotkit synth', () => {
     const io = capture();
     expect(await main(['synth', '--spec', bad, '--out', path.join(badOut, 'out')], io)).toBe(1);
     expect(fs.existsSync(path.join(badOut, 'out'))).toBe(false);
+  });
+
+  test('out/ mirrors exactly the last synth: folders from an earlier one are removed', async () => {
+    const out = tmpDir();
+    fs.mkdirSync(path.join(out, 'aws'));
+    fs.writeFileSync(path.join(out, 'aws', 'stale.template.json'), '{}');
+    fs.mkdirSync(path.join(out, 'gcp'));
+    const spec = path.join('examples', 'transportation', 'iotkit.spec.json');
+    expect(await main(['synth', '--spec', spec, '--cloud', 'azure', '--out', out], capture())).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['azure', 'plan.json']);
+  });
+
+  test('a cloud this version cannot synthesize yet is an error when asked for explicitly', async () => {
+    const out = tmpDir();
+    const io = capture();
+    expect(await main(['synth', '--cloud', 'gcp', '--out', out], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('--cloud gcp: this version has no gcp synthesizer yet');
+    expect(fs.readdirSync(out)).toEqual([]);
   });
 
   test('the bin runs as a real process with the documented exit codes', () => {

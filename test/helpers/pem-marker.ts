@@ -1,5 +1,5 @@
 /**
- * Builds a PEM armour line such as `-----BEGIN PRIVATE KEY-----` at run time,
+ * Builds a PEM armour line (the BEGIN or END line of a PEM block) at run time,
  * so tests of our key-leak guards hold no key-looking text in git (the
  * repository's own scan for committed keys stays meaningful).
  */

@@ -36,6 +36,7 @@ import type { FilterExpr, FilterRef } from './ast';
 import { allOf, anyOf, FALSE, test, TRUE, type Condition } from './condition';
 import { toNegationNormalForm, type Atom, type NegationNormalForm } from './negation-normal-form';
 import { formatRef } from './format';
+import { payloadAtom, type PayloadDialect } from './payload-atom';
 import { IDENTIFIER } from './syntax';
 
 export interface AwsTopicVariables {
@@ -77,29 +78,21 @@ function build(nnf: NegationNormalForm, topic: AwsTopicVariables): Condition {
       return anyOf(nnf.operands.map((o) => build(o, topic)));
     case 'atom': {
       const ref = nnf.atom.ref;
-      return ref.kind === 'topic' ? topicAtom(nnf.atom, topicLevel(ref.variable, topic)) : payloadAtom(nnf.atom, awsPath(ref.path, ref));
+      return ref.kind === 'topic' ? topicAtom(nnf.atom, topicLevel(ref.variable, topic)) : payloadAtom(nnf.atom, awsPath(ref.path, ref), AWS_PAYLOAD);
     }
   }
 }
 
-function payloadAtom(atom: Atom, x: string): Condition {
-  const missing = anyOf([test(`isUndefined(${x})`), test(`isNull(${x})`)], true);
-  const present = allOf([test(`NOT isUndefined(${x})`), test(`NOT isNull(${x})`)]);
-  if (atom.type === 'exists') return atom.present ? present : missing;
-  const { op, value } = atom;
-  if (value === null) return op === '=' ? missing : op === '!=' ? present : FALSE;
-  if (typeof value === 'boolean') return op === '=' ? test(`${x} = ${value}`) : op === '!=' ? test(`${x} = ${!value}`) : FALSE;
-  if (typeof value === 'string') {
-    if (op === '=') return test(`${x} = ${awsString(value)}`);
-    if (op === '!=') return allOf([test(`${x} + '' = ${x}`), test(`${x} <> ${awsString(value)}`)]);
-    return FALSE;
-  }
-  if (op === '=') return test(`${x} = ${awsNumber(value)}`);
-  const isNumber = test(`cast(${x} AS Decimal) = ${x}`);
-  return allOf([isNumber, test(`${x} ${op === '!=' ? '<>' : op} ${awsNumber(value)}`)]);
-}
+/** AWS IoT SQL: Undefined for missing keys; `cast(x AS Decimal) = x` and `x + '' = x` hold only for numbers and strings (no is_number/is_string). */
+const AWS_PAYLOAD: PayloadDialect = {
+  missing: (x) => anyOf([test(`isUndefined(${x})`), test(`isNull(${x})`)], true),
+  present: (x) => allOf([test(`NOT isUndefined(${x})`), test(`NOT isNull(${x})`)]),
+  isString: (x) => `${x} + '' = ${x}`,
+  isNumber: (x) => `cast(${x} AS Decimal) = ${x}`,
+  string: (text) => awsString(text),
+  number: (value) => awsNumber(value),
+};
 
-/** A topic level is always there and always a string. */
 function topicAtom(atom: Atom, t: string): Condition {
   if (atom.type === 'exists') return atom.present ? TRUE : FALSE;
   const { op, value } = atom;

@@ -35,6 +35,7 @@ import type { FilterExpr } from './ast';
 import { allOf, anyOf, FALSE, test, type Condition } from './condition';
 import { toNegationNormalForm, type Atom, type NegationNormalForm } from './negation-normal-form';
 import { IDENTIFIER, QUOTED_KEY } from './syntax';
+import { payloadAtom, type PayloadDialect } from './payload-atom';
 
 /** Words the routing grammar reads as operators or literals, and the property the device contract uses for the topic name. */
 export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set(['and', 'or', 'not', 'true', 'false', 'null', 'undefined', 'select', 'from', 'where', 'into', 'topic']);
@@ -52,27 +53,20 @@ function build(nnf: NegationNormalForm): Condition {
       return anyOf(nnf.operands.map(build));
     case 'atom': {
       const ref = nnf.atom.ref;
-      return ref.kind === 'topic' ? propertyAtom(nnf.atom, propertyName(ref.variable)) : bodyAtom(nnf.atom, bodyPath(ref.path));
+      return ref.kind === 'topic' ? propertyAtom(nnf.atom, propertyName(ref.variable)) : payloadAtom(nnf.atom, bodyPath(ref.path), AZURE_BODY);
     }
   }
 }
 
-function bodyAtom(atom: Atom, x: string): Condition {
-  // A missing path reads as null; an array or object reads as undefined.
-  const missing = test(`${x} = null`);
-  const present = anyOf([test(`${x} <> null`), test(`NOT IS_DEFINED(${x})`)]);
-  if (atom.type === 'exists') return atom.present ? present : missing;
-  const { op, value } = atom;
-  if (value === null) return op === '=' ? missing : op === '!=' ? present : FALSE;
-  if (typeof value === 'boolean') return op === '=' ? test(`${x} = ${value}`) : op === '!=' ? test(`${x} = ${!value}`) : FALSE;
-  if (typeof value === 'string') {
-    if (op === '=') return test(`${x} = ${azureString(value)}`);
-    if (op === '!=') return allOf([test(`IS_STRING(${x})`), test(`${x} <> ${azureString(value)}`)]);
-    return FALSE;
-  }
-  if (op === '=') return test(`${x} = ${azureNumber(value)}`);
-  return allOf([test(`IS_NUMBER(${x})`), test(`${x} ${op === '!=' ? '<>' : op} ${azureNumber(value)}`)]);
-}
+/** Azure `$body`: a missing path reads as null; an array or object reads as undefined. */
+const AZURE_BODY: PayloadDialect = {
+  missing: (x) => test(`${x} = null`),
+  present: (x) => anyOf([test(`${x} <> null`), test(`NOT IS_DEFINED(${x})`)]),
+  isString: (x) => `IS_STRING(${x})`,
+  isNumber: (x) => `IS_NUMBER(${x})`,
+  string: (text) => azureString(text),
+  number: (value) => azureNumber(value),
+};
 
 function propertyAtom(atom: Atom, p: string): Condition {
   if (atom.type === 'exists') return test(atom.present ? `IS_DEFINED(${p})` : `NOT IS_DEFINED(${p})`);

@@ -10,7 +10,7 @@
 import { App } from 'aws-cdk-lib';
 import { compileSpecFile } from '../lib/compile';
 import { SpecError, formatProblem, type Problem } from '../lib/validate/problem';
-import { DEFAULT_SPEC, displayPath, specPathFrom } from '../cli/spec-option';
+import { DEFAULT_SPEC, displayPath, specPathFrom } from '../lib/spec/spec-path';
 import { checkAwsPlan } from './checks';
 import { CDK_JSON_CONTEXT } from './context';
 import { addIotkitStacks, SYNTHESIZER_CHOICES, type SynthesizerChoice } from './iotkit-app';

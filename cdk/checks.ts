@@ -5,7 +5,7 @@
  * synth writes a file, so they are cheap: this module must not import
  * aws-cdk-lib (cli/backends.ts loads it for every validate).
  */
-import type { CloudPlanCheck } from '../cli/backends';
+import type { CloudPlanCheck } from '../lib/backend';
 import type { Plan } from '../lib/plan/types';
 import { joinPath, type Problem } from '../lib/validate/problem';
 import { claimPolicyName, provisioningTemplateName } from './aws-names';
@@ -23,15 +23,28 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   for (const p of layout.policies.values()) {
     p.parts.forEach((grants, i) => {
       for (const f of auditIotPolicy(renderPolicy(grants, prefix))) {
-        problems.push({ path: joinPath('fleets', p.fleet), message: `device policy "${p.names[i]}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`, severity: 'error' });
+        problems.push({
+          path: joinPath('fleets', p.fleet),
+          message: `device policy "${p.names[i]}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`,
+          severity: 'error',
+        });
       }
     });
   }
   if (layout.provisioning === 'fleet-template') {
     for (const a of layout.authorities) {
       const name = claimPolicyName(plan, a.authority);
-      for (const f of auditIotPolicy(renderClaimPolicy(a.fleets.map((fl) => provisioningTemplateName(plan, fl)), prefix))) {
-        problems.push({ path: joinPath('certificateAuthorities', a.authority), message: `claim policy "${name}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`, severity: 'error' });
+      for (const f of auditIotPolicy(
+        renderClaimPolicy(
+          a.fleets.map((fl) => provisioningTemplateName(plan, fl)),
+          prefix,
+        ),
+      )) {
+        problems.push({
+          path: joinPath('certificateAuthorities', a.authority),
+          message: `claim policy "${name}" fails the ${f.check} audit (${f.reasonCode}): ${f.message}`,
+          severity: 'error',
+        });
       }
     }
   }

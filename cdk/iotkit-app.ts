@@ -65,7 +65,8 @@ function synthesizer(choice: SynthesizerChoice): IStackSynthesizer {
 
 /** Adds the stacks of a plan to an app and registers the validation plugins on it. */
 export function addIotkitStacks(app: App, plan: Plan, choice: SynthesizerChoice = 'cli-credentials'): Omit<IotkitAwsApp, 'app'> {
-  if (!SYNTHESIZER_CHOICES.includes(choice)) throw new Error(`synthesizer must be ${SYNTHESIZER_CHOICES.map((c) => `"${c}"`).join(' or ')}, got "${String(choice)}"`);
+  if (!SYNTHESIZER_CHOICES.includes(choice))
+    throw new Error(`synthesizer must be ${SYNTHESIZER_CHOICES.map((c) => `"${c}"`).join(' or ')}, got "${String(choice)}"`);
   const { layout, issues } = layoutAwsPlan(plan);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new AwsLayoutError(errors);

@@ -175,18 +175,30 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     }
     if (provisioning === 'fleet-template') {
       const claim = claimPolicyName(plan, authority.name);
-      if (!AWS_IOT_POLICY_NAME.test(claim)) error(joinPath('certificateAuthorities', authority.name), `the claim policy name "${claim}" is not a valid AWS IoT policy name`);
+      if (!AWS_IOT_POLICY_NAME.test(claim))
+        error(joinPath('certificateAuthorities', authority.name), `the claim policy name "${claim}" is not a valid AWS IoT policy name`);
       for (const f of fleets) {
         const name = provisioningTemplateName(plan, f);
         if (!AWS_IOT_TEMPLATE_NAME.test(name)) {
-          error(joinPath('fleets', f), `the fleet provisioning template would be named "${name}" (${name.length} characters): AWS allows at most 36 of letters, digits, "_" and "-"; shorten the spec or fleet name`);
+          error(
+            joinPath('fleets', f),
+            `the fleet provisioning template would be named "${name}" (${name.length} characters): AWS allows at most 36 of letters, digits, "_" and "-"; shorten the spec or fleet name`,
+          );
         }
       }
     }
   }
 
   const devicesStacks = layoutDevices(plan, policies);
-  const mainStackResources = estimateMainStack({ sinks, rules, policies, authorities, provisioning, audit: target.audit !== false, hasDevices: devicesStacks.length > 0 });
+  const mainStackResources = estimateMainStack({
+    sinks,
+    rules,
+    policies,
+    authorities,
+    provisioning,
+    audit: target.audit !== false,
+    hasDevices: devicesStacks.length > 0,
+  });
   if (mainStackResources > SAFE_RESOURCES_PER_STACK) {
     error(
       '',
@@ -255,7 +267,13 @@ function layoutDevices(plan: Plan, policies: ReadonlyMap<string, FleetPolicyLayo
         const fleets = [...new Set(devices.map((d) => d.fleet))].sort();
         // One thing-group membership custom resource per fleet in the stack.
         const estimatedResources = devices.reduce((n, d) => n + d.weight, 0) + fleets.length;
-        return { bucket, stackName: devicesStackName(plan, bucket), devices: devices.map(({ fleet, device }) => ({ fleet, device })), fleets, estimatedResources };
+        return {
+          bucket,
+          stackName: devicesStackName(plan, bucket),
+          devices: devices.map(({ fleet, device }) => ({ fleet, device })),
+          fleets,
+          estimatedResources,
+        };
       });
     // 2^20 buckets would hold a million stacks: no real spec gets there; stop rather than loop forever.
     if (layouts.every((l) => l.estimatedResources <= SAFE_RESOURCES_PER_STACK) || buckets >= 1 << 20) return layouts;

@@ -49,7 +49,10 @@ export class KinesisStreamTarget implements ITopicRuleTarget {
   bind(context: TopicRuleBindContext): TopicRuleTargetBinding {
     return {
       action: { kinesis: { streamName: this.props.streamName, partitionKey: this.props.partitionKey, roleArn: context.roleArn } },
-      statements: [new PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [this.props.streamArn] }), ...keyStatements(this.props.encryptionKey, ['kms:GenerateDataKey'])],
+      statements: [
+        new PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [this.props.streamArn] }),
+        ...keyStatements(this.props.encryptionKey, ['kms:GenerateDataKey']),
+      ],
     };
   }
 }

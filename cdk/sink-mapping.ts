@@ -65,13 +65,18 @@ export function mapAwsSink(sink: PlanSink, region: string): SinkMappingResult {
   const fail = (message: string): SinkMappingResult => ({ issues: [...issues, { severity: 'error', field: 'existing.aws', message }] });
   const sameRegion = (arn: ParsedArn, what: string): boolean => {
     if (arn.region === region) return true;
-    issues.push({ severity: 'error', field: 'existing.aws', message: `"${existing}" is in ${arn.region}, but the AWS target is ${region}: an IoT rule can only send to a ${what} in its own region` });
+    issues.push({
+      severity: 'error',
+      field: 'existing.aws',
+      message: `"${existing}" is in ${arn.region}, but the AWS target is ${region}: an IoT rule can only send to a ${what} in its own region`,
+    });
     return false;
   };
 
   if (sink.kind === 'republish') {
     if (sink.topic === undefined) return { issues: [{ severity: 'error', field: 'topic', message: 'a republish sink needs "topic"' }] };
-    if (existing !== undefined) issues.push({ severity: 'warning', field: 'existing.aws', message: 'a republish sink publishes to an MQTT topic: existing.aws is ignored' });
+    if (existing !== undefined)
+      issues.push({ severity: 'warning', field: 'existing.aws', message: 'a republish sink publishes to an MQTT topic: existing.aws is ignored' });
     return { mapping: { kind: 'republish', mode: 'action', topic: sink.topic }, issues };
   }
   if (existing === undefined) {
@@ -84,7 +89,8 @@ export function mapAwsSink(sink: PlanSink, region: string): SinkMappingResult {
   switch (sink.kind) {
     case 'stream': {
       const m = /^stream\/([A-Za-z0-9_.-]{1,128})$/.exec(arn.resource);
-      if (arn.service !== 'kinesis' || m === null) return fail(`"${existing}" is not a Kinesis data stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>), which a stream sink needs`);
+      if (arn.service !== 'kinesis' || m === null)
+        return fail(`"${existing}" is not a Kinesis data stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>), which a stream sink needs`);
       if (!sameRegion(arn, 'Kinesis stream')) return { issues };
       return { mapping: { kind: 'stream', mode: 'existing', arn: existing, streamName: m[1] }, issues };
     }
@@ -107,7 +113,11 @@ export function mapAwsSink(sink: PlanSink, region: string): SinkMappingResult {
       }
       if (!sameRegion(arn, 'Firehose delivery stream')) return { issues };
       if (sink.retentionDays !== undefined) {
-        issues.push({ severity: 'warning', field: 'existing.aws', message: `retentionDays is not applied to an existing Firehose stream's destination: set it on that bucket` });
+        issues.push({
+          severity: 'warning',
+          field: 'existing.aws',
+          message: `retentionDays is not applied to an existing Firehose stream's destination: set it on that bucket`,
+        });
       }
       return { mapping: { kind: sink.kind, mode: 'existing-firehose', arn: existing, deliveryStreamName: m[1] }, issues };
     }
@@ -116,7 +126,11 @@ export function mapAwsSink(sink: PlanSink, region: string): SinkMappingResult {
         return fail(`"${existing}" is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)`);
       }
       if (arn.region !== region) {
-        issues.push({ severity: 'warning', field: 'existing.aws', message: `the function is in ${arn.region}, the AWS target in ${region}: check that your IoT rules can invoke it across regions` });
+        issues.push({
+          severity: 'warning',
+          field: 'existing.aws',
+          message: `the function is in ${arn.region}, the AWS target in ${region}: check that your IoT rules can invoke it across regions`,
+        });
       }
       return { mapping: { kind: 'function', mode: 'existing', arn: existing, region: arn.region }, issues };
     }

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import type { CloudSynthesizer } from '../cli/backends';
-import { UserError } from '../cli/command';
+import type { CloudSynthesizer } from '../lib/backend';
+import { UserError } from '../lib/errors';
 import type { Plan } from '../lib/plan/types';
 import { stableJson, writeFile } from '../lib/output/write';
 import { SpecError } from '../lib/validate/problem';
@@ -43,7 +43,10 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
       const report = path.join(outdir, 'validation-report.json');
       const found = fs.existsSync(report) ? violations(report) : [];
       if (found.length > 0) {
-        throw new UserError('the AWS templates failed synth-time validation (cdk-nag, IoT policy audit, CloudFormation schema); nothing was written for AWS:', found);
+        throw new UserError(
+          'the AWS templates failed synth-time validation (cdk-nag, IoT policy audit, CloudFormation schema); nothing was written for AWS:',
+          found,
+        );
       }
       throw e;
     }
@@ -63,12 +66,17 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
 /** One line per violation of the CDK validation report (the report file lives in the temporary assembly). */
 function violations(reportFile: string): string[] {
   interface Report {
-    pluginReports?: Array<{ pluginName?: string; violations?: Array<{ ruleName?: string; description?: string; severity?: string; violatingConstructs?: Array<{ constructPath?: string }> }> }>;
+    pluginReports?: Array<{
+      pluginName?: string;
+      violations?: Array<{ ruleName?: string; description?: string; severity?: string; violatingConstructs?: Array<{ constructPath?: string }> }>;
+    }>;
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report;
   return (report.pluginReports ?? []).flatMap((p) =>
     (p.violations ?? []).flatMap((v) =>
-      (v.violatingConstructs ?? [{}]).map((c) => `${p.pluginName ?? 'validation'}: ${v.ruleName ?? ''} (${v.severity ?? 'error'}) at ${c.constructPath ?? '?'}: ${v.description ?? ''}`),
+      (v.violatingConstructs ?? [{}]).map(
+        (c) => `${p.pluginName ?? 'validation'}: ${v.ruleName ?? ''} (${v.severity ?? 'error'}) at ${c.constructPath ?? '?'}: ${v.description ?? ''}`,
+      ),
     ),
   );
 }

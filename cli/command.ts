@@ -1,3 +1,5 @@
+export { UserError } from '../lib/errors';
+
 /**
  * A CLI sub-command. `run` returns the process exit code: 0 success, 1 an
  * invalid spec or failed check (user data), 2 bad usage. User mistakes are
@@ -23,10 +25,3 @@ export interface Command {
 
 /** Thrown for bad command-line usage; the CLI prints the message and the usage, exit 2. */
 export class UsageError extends Error {}
-
-/** Thrown for a user-data problem (bad spec, bad file); the CLI prints the message, exit 1. */
-export class UserError extends Error {
-  constructor(message: string, readonly details: readonly string[] = []) {
-    super(message);
-  }
-}

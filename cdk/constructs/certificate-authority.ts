@@ -32,8 +32,14 @@ export class CertificateAuthority extends Construct {
       throw new Error(`CertificateAuthority ${this.node.path}: the provisioning template is ${templateBody.length} characters; AWS IoT accepts at most 10240`);
     }
     this.certificates = props.registrations.map((r) => {
-      for (const [what, pem] of [['certificate', r.pem], ['verification certificate', r.verificationCertificatePem ?? '']] as const) {
-        if (/PRIVATE KEY/.test(pem)) throw new Error(`CertificateAuthority ${this.node.path}: the CA ${what} ${r.sha256} contains a private key; only public certificates may be registered`);
+      for (const [what, pem] of [
+        ['certificate', r.pem],
+        ['verification certificate', r.verificationCertificatePem ?? ''],
+      ] as const) {
+        if (/PRIVATE KEY/.test(pem))
+          throw new Error(
+            `CertificateAuthority ${this.node.path}: the CA ${what} ${r.sha256} contains a private key; only public certificates may be registered`,
+          );
       }
       if (r.mode === 'DEFAULT' && r.verificationCertificatePem === undefined) {
         throw new Error(`CertificateAuthority ${this.node.path}: CA certificate ${r.sha256} is DEFAULT mode without a verification certificate`);

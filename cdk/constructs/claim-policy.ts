@@ -32,9 +32,11 @@ export class ClaimPolicy extends Construct {
     if (badTemplate !== undefined) throw new Error(`ClaimPolicy ${this.node.path}: "${badTemplate}" is not a valid provisioning template name`);
     const concrete = renderClaimPolicy(props.templateNames, concreteIotArnPrefix(props.region));
     const length = policyLength(concrete);
-    if (length > IOT_POLICY_MAX_CHARS) throw new Error(`ClaimPolicy ${this.node.path}: the claim policy is ${length} characters; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`);
+    if (length > IOT_POLICY_MAX_CHARS)
+      throw new Error(`ClaimPolicy ${this.node.path}: the claim policy is ${length} characters; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`);
     const findings = auditIotPolicy(concrete);
-    if (findings.length > 0) throw new Error(`ClaimPolicy ${this.node.path}: the claim policy fails the policy audit:\n  ${findings.map(formatFinding).join('\n  ')}`);
+    if (findings.length > 0)
+      throw new Error(`ClaimPolicy ${this.node.path}: the claim policy fails the policy audit:\n  ${findings.map(formatFinding).join('\n  ')}`);
     this.policyName = props.policyName;
     this.policy = new CfnPolicy(this, 'Resource', { policyName: props.policyName, policyDocument: renderClaimPolicy(props.templateNames, iotPolicyArn) });
   }

@@ -45,10 +45,14 @@ export class DeviceDefenderAudit extends Construct {
     super(scope, id);
     const frequency = props.frequency ?? 'DAILY';
     if (frequency !== 'DAILY') {
-      throw new Error(`DeviceDefenderAudit ${this.node.path}: frequency "${frequency}" needs a day of week or month, which this construct does not take; use DAILY`);
+      throw new Error(
+        `DeviceDefenderAudit ${this.node.path}: frequency "${frequency}" needs a day of week or month, which this construct does not take; use DAILY`,
+      );
     }
     if (!/^[a-zA-Z0-9:_-]{1,128}$/.test(props.scheduledAuditName)) {
-      throw new Error(`DeviceDefenderAudit ${this.node.path}: scheduledAuditName "${props.scheduledAuditName}" must be 1 to 128 of letters, digits, ":", "_" and "-"`);
+      throw new Error(
+        `DeviceDefenderAudit ${this.node.path}: scheduledAuditName "${props.scheduledAuditName}" must be 1 to 128 of letters, digits, ":", "_" and "-"`,
+      );
     }
     const role = new Role(this, 'Role', {
       description: 'Device Defender reads the IoT configuration it audits',

@@ -47,15 +47,19 @@ export class DevicePolicy extends Construct {
       const concrete = renderPolicy(grants, measure);
       const length = policyLength(concrete);
       if (length > IOT_POLICY_MAX_CHARS) {
-        throw new Error(`DevicePolicy ${this.node.path}: policy "${name}" is ${length} characters without whitespace in ${props.region}; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`);
+        throw new Error(
+          `DevicePolicy ${this.node.path}: policy "${name}" is ${length} characters without whitespace in ${props.region}; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`,
+        );
       }
       const findings = auditIotPolicy(concrete);
-      if (findings.length > 0) throw new Error(`DevicePolicy ${this.node.path}: policy "${name}" fails the policy audit:\n  ${findings.map(formatFinding).join('\n  ')}`);
+      if (findings.length > 0)
+        throw new Error(`DevicePolicy ${this.node.path}: policy "${name}" fails the policy audit:\n  ${findings.map(formatFinding).join('\n  ')}`);
     });
 
-        this.policyNames = [...policyNames];
+    this.policyNames = [...policyNames];
     this.policies = parts.map(
-      (grants, i) => new CfnPolicy(this, i === 0 ? 'Resource' : `Part${i + 1}`, { policyName: policyNames[i], policyDocument: renderPolicy(grants, iotPolicyArn) }),
+      (grants, i) =>
+        new CfnPolicy(this, i === 0 ? 'Resource' : `Part${i + 1}`, { policyName: policyNames[i], policyDocument: renderPolicy(grants, iotPolicyArn) }),
     );
   }
 }

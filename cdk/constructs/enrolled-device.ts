@@ -27,13 +27,17 @@ export class EnrolledDevice extends Construct {
   constructor(scope: Construct, id: string, props: EnrolledDeviceProps) {
     super(scope, id);
     if (!AWS_IOT_THING_NAME.test(props.deviceId)) {
-      throw new Error(`EnrolledDevice ${this.node.path}: device id "${props.deviceId}" is not a valid thing name (letters, digits, ":", "_", "-", at most 128)`);
+      throw new Error(
+        `EnrolledDevice ${this.node.path}: device id "${props.deviceId}" is not a valid thing name (letters, digits, ":", "_", "-", at most 128)`,
+      );
     }
     this.thing = new CfnThing(this, 'Thing', { thingName: props.deviceId, attributePayload: { attributes: { [FLEET_ATTRIBUTE]: props.fleet } } });
     if (props.csrPem === undefined) return;
 
     if (/PRIVATE KEY/.test(props.csrPem) || !/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(props.csrPem)) {
-      throw new Error(`EnrolledDevice ${this.node.path}: the CSR of device "${props.deviceId}" is not a PEM certificate request (refusing anything that holds a private key)`);
+      throw new Error(
+        `EnrolledDevice ${this.node.path}: the CSR of device "${props.deviceId}" is not a PEM certificate request (refusing anything that holds a private key)`,
+      );
     }
     if (props.policyNames.length === 0) throw new Error(`EnrolledDevice ${this.node.path}: a certificate needs at least one policy`);
     const certificate = new CfnCertificate(this, 'Certificate', { certificateSigningRequest: props.csrPem, status: 'ACTIVE' });

@@ -60,7 +60,8 @@ export class FleetMembershipProvider extends Construct {
     this.serviceToken = this.function.functionArn;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:thing/*]',
-      reason: 'The things are the enumerated devices of this spec (hundreds per stack): listing each ARN would overflow the inline policy size; groups and types are named exactly.',
+      reason:
+        'The things are the enumerated devices of this spec (hundreds per stack): listing each ARN would overflow the inline policy size; groups and types are named exactly.',
     });
   }
 }

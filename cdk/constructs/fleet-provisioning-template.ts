@@ -30,7 +30,8 @@ export class FleetProvisioningTemplate extends Construct {
       throw new Error(`FleetProvisioningTemplate ${this.node.path}: "${props.templateName}" must be 1 to 36 of letters, digits, "_" and "-"`);
     }
     const body = JSON.stringify(props.templateBody);
-    if (body.length > 10240) throw new Error(`FleetProvisioningTemplate ${this.node.path}: the template is ${body.length} characters; AWS IoT accepts at most 10240`);
+    if (body.length > 10240)
+      throw new Error(`FleetProvisioningTemplate ${this.node.path}: the template is ${body.length} characters; AWS IoT accepts at most 10240`);
     this.template = new CfnProvisioningTemplate(this, 'Resource', {
       templateName: props.templateName,
       templateType: 'FLEET_PROVISIONING',

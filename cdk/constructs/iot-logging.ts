@@ -39,7 +39,10 @@ export class IotLogging extends Construct {
         Logging: new PolicyDocument({
           statements: [
             new PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:PutMetricFilter'], resources: [group] }),
-            new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents'], resources: [`${group}:*`] }),
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents'],
+              resources: [`${group}:*`],
+            }),
           ],
         }),
       },

@@ -44,7 +44,14 @@ export class ProvisioningRole extends Construct {
     const statements = [
       new PolicyStatement({
         sid: 'Things',
-        actions: ['iot:CreateThing', 'iot:DescribeThing', 'iot:UpdateThing', 'iot:AttachThingPrincipal', 'iot:ListThingPrincipals', 'iot:ListThingGroupsForThing'],
+        actions: [
+          'iot:CreateThing',
+          'iot:DescribeThing',
+          'iot:UpdateThing',
+          'iot:AttachThingPrincipal',
+          'iot:ListThingPrincipals',
+          'iot:ListThingGroupsForThing',
+        ],
         resources: [anyThing],
       }),
       new PolicyStatement({
@@ -54,7 +61,14 @@ export class ProvisioningRole extends Construct {
       }),
       new PolicyStatement({
         sid: 'Certificates',
-        actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:ListPrincipalThings', 'iot:ListAttachedPolicies', 'iot:AttachPolicy', 'iot:AttachPrincipalPolicy'],
+        actions: [
+          'iot:DescribeCertificate',
+          'iot:UpdateCertificate',
+          'iot:ListPrincipalThings',
+          'iot:ListAttachedPolicies',
+          'iot:AttachPolicy',
+          'iot:AttachPrincipalPolicy',
+        ],
         resources: [anyCert],
       }),
       new PolicyStatement({
@@ -64,7 +78,12 @@ export class ProvisioningRole extends Construct {
       }),
       new PolicyStatement({
         sid: 'Registration',
-        actions: ['iot:RegisterThing', 'iot:RegisterCertificate', 'iot:ListPrincipalPolicies', ...(props.issueCertificates === true ? ['iot:CreateCertificateFromCsr'] : [])],
+        actions: [
+          'iot:RegisterThing',
+          'iot:RegisterCertificate',
+          'iot:ListPrincipalPolicies',
+          ...(props.issueCertificates === true ? ['iot:CreateCertificateFromCsr'] : []),
+        ],
         resources: ['*'],
       }),
     ];
@@ -73,12 +92,14 @@ export class ProvisioningRole extends Construct {
       assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       inlinePolicies: { Provisioning: new PolicyDocument({ statements }) },
     });
-    const why = 'Thing names and certificate ids are only known when a device first connects (thing name = certificate CN), so things and certificates are matched by type; groups, types and policies are named exactly.';
+    const why =
+      'Thing names and certificate ids are only known when a device first connects (thing name = certificate CN), so things and certificates are matched by type; groups, types and policies are named exactly.';
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:thing/*]', reason: why });
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:cert/*]', reason: why });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'iot:RegisterThing, iot:RegisterCertificate, iot:ListPrincipalPolicies and iot:CreateCertificateFromCsr support no resource-level permissions (AWS service authorization reference for AWS IoT).',
+      reason:
+        'iot:RegisterThing, iot:RegisterCertificate, iot:ListPrincipalPolicies and iot:CreateCertificateFromCsr support no resource-level permissions (AWS service authorization reference for AWS IoT).',
     });
   }
 }

@@ -49,7 +49,9 @@ export class TopicRule extends Construct {
       throw new Error(`TopicRule ${this.node.path}: rule name "${props.ruleName}" must match ^[a-zA-Z0-9_]+$ and be at most 128 characters`);
     }
     if (props.targets.length < 1 || props.targets.length > AWS_MAX_ACTIONS_PER_RULE) {
-      throw new Error(`TopicRule ${this.node.path}: rule "${props.ruleName}" has ${props.targets.length} actions; AWS IoT allows 1 to ${AWS_MAX_ACTIONS_PER_RULE}`);
+      throw new Error(
+        `TopicRule ${this.node.path}: rule "${props.ruleName}" has ${props.targets.length} actions; AWS IoT allows 1 to ${AWS_MAX_ACTIONS_PER_RULE}`,
+      );
     }
     if (!/^\s*SELECT\s.+\sFROM\s+'[^']+'/is.test(props.sql)) {
       throw new Error(`TopicRule ${this.node.path}: "${props.sql}" is not an AWS IoT SQL statement (SELECT ... FROM '<topic filter>' ...)`);

@@ -77,14 +77,12 @@ export function renderPolicy(grants: readonly PolicyGrant[], arn: string | ArnRe
   }
   return {
     Version: IOT_POLICY_VERSION,
-    Statement: statements.map(
-      (s): IotPolicyStatement => ({
-        Effect: 'Allow',
-        Action: s.action,
-        Resource: s.resources.length === 1 ? s.resources[0] : s.resources,
-        ...(s.condition !== undefined ? { Condition: s.condition } : {}),
-      }),
-    ),
+    Statement: statements.map((s): IotPolicyStatement => ({
+      Effect: 'Allow',
+      Action: s.action,
+      Resource: s.resources.length === 1 ? s.resources[0] : s.resources,
+      ...(s.condition !== undefined ? { Condition: s.condition } : {}),
+    })),
   };
 }
 
@@ -103,7 +101,11 @@ export function packGrants(grants: readonly PolicyGrant[], measurePrefix: string
   for (const grant of grants) {
     const alone = policyLength(renderPolicy([grant], measurePrefix));
     if (alone > IOT_POLICY_MAX_CHARS) {
-      return { ok: false, reason: `the permission ${grant.action} on ${grant.resource} alone is ${alone} characters, over the ${IOT_POLICY_MAX_CHARS}-character policy limit`, partsNeeded: Infinity };
+      return {
+        ok: false,
+        reason: `the permission ${grant.action} on ${grant.resource} alone is ${alone} characters, over the ${IOT_POLICY_MAX_CHARS}-character policy limit`,
+        partsNeeded: Infinity,
+      };
     }
     const candidate = [...current, grant];
     if (current.length > 0 && policyLength(renderPolicy(candidate, measurePrefix)) > IOT_POLICY_MAX_CHARS) {

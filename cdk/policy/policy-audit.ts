@@ -42,11 +42,7 @@ const MISCONFIGURED: PolicyAuditCheck = 'IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_
 const BROAD = 'ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS';
 
 /** Policy variables that pin a resource to the connected device's own identity. */
-export const IDENTITY_VARIABLES: readonly string[] = [
-  '${iot:Connection.Thing.ThingName}',
-  '${iot:ClientId}',
-  '${iot:Certificate.Subject.CommonName}',
-];
+export const IDENTITY_VARIABLES: readonly string[] = ['${iot:Connection.Thing.ThingName}', '${iot:ClientId}', '${iot:Certificate.Subject.CommonName}'];
 
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
 
@@ -196,7 +192,12 @@ export function auditIotPolicy(document: unknown): PolicyFinding[] {
 
     for (const action of s.actions) {
       if (action.includes('*') || action.includes('?')) {
-        add(PERMISSIVE, BROAD, s.index, `statement ${n} allows the wildcard action "${action}": list the actions devices need (iot:Connect, iot:Publish, iot:Subscribe, iot:Receive)`);
+        add(
+          PERMISSIVE,
+          BROAD,
+          s.index,
+          `statement ${n} allows the wildcard action "${action}": list the actions devices need (iot:Connect, iot:Publish, iot:Subscribe, iot:Receive)`,
+        );
       }
     }
 
@@ -212,13 +213,23 @@ export function auditIotPolicy(document: unknown): PolicyFinding[] {
       }
       const wildHead = parsed.head.find((f) => hasWildcard(f));
       if (wildHead !== undefined || parsed.type === '*' || hasWildcard(parsed.type)) {
-        add(PERMISSIVE, BROAD, s.index, `statement ${n} allows "${r}": a wildcard in the ARN's partition, service, region, account or resource type reaches beyond this account's own IoT resources`);
+        add(
+          PERMISSIVE,
+          BROAD,
+          s.index,
+          `statement ${n} allows "${r}": a wildcard in the ARN's partition, service, region, account or resource type reaches beyond this account's own IoT resources`,
+        );
         continue;
       }
       for (const action of s.actions) {
         const expected = MQTT_RESOURCE_TYPE[action.toLowerCase()];
         if (expected !== undefined && parsed.type !== expected) {
-          add(MISCONFIGURED, 'IOTKIT_RESOURCE_TYPE_MISMATCH', s.index, `statement ${n} allows ${action} on "${r}": ${action} is authorized on "${expected}/" resources, so this grants nothing`);
+          add(
+            MISCONFIGURED,
+            'IOTKIT_RESOURCE_TYPE_MISMATCH',
+            s.index,
+            `statement ${n} allows ${action} on "${r}": ${action} is authorized on "${expected}/" resources, so this grants nothing`,
+          );
         }
       }
       checkAllowedPath(s, parsed, add);
@@ -230,9 +241,19 @@ export function auditIotPolicy(document: unknown): PolicyFinding[] {
         const parsed = parseResource(r);
         if (parsed === undefined || parsed.type !== 'client') continue;
         if (parsed.path.includes('${iot:ClientId}')) {
-          add(PERMISSIVE, BROAD, s.index, `statement ${n} lets a device connect as "${r}": \${iot:ClientId} is whatever client id the device sends, so any certificate may take any client id; use client/${THING_NAME} with the iot:Connection.Thing.IsAttached condition`);
+          add(
+            PERMISSIVE,
+            BROAD,
+            s.index,
+            `statement ${n} lets a device connect as "${r}": \${iot:ClientId} is whatever client id the device sends, so any certificate may take any client id; use client/${THING_NAME} with the iot:Connection.Thing.IsAttached condition`,
+          );
         } else if (parsed.path.includes(THING_NAME) && !attachedConditionSet(s.raw['Condition'])) {
-          add(PERMISSIVE, BROAD, s.index, `statement ${n} lets a device connect as "${r}" without the condition {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}: without it the certificate need not belong to that thing`);
+          add(
+            PERMISSIVE,
+            BROAD,
+            s.index,
+            `statement ${n} lets a device connect as "${r}" without the condition {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}: without it the certificate need not belong to that thing`,
+          );
         }
       }
     }
@@ -250,7 +271,12 @@ function checkAllowedPath(
   const n = s.index + 1;
   const r = parsed.text;
   if (parsed.type === 'topic' && /[+#]/.test(parsed.path)) {
-    add(MISCONFIGURED, 'IOTKIT_MQTT_WILDCARD_IN_TOPIC_RESOURCE', s.index, `statement ${n} allows "${r}": topic names never contain "+" or "#" (they are literal in policies), so this grants nothing; use "*"`);
+    add(
+      MISCONFIGURED,
+      'IOTKIT_MQTT_WILDCARD_IN_TOPIC_RESOURCE',
+      s.index,
+      `statement ${n} allows "${r}": topic names never contain "+" or "#" (they are literal in policies), so this grants nothing; use "*"`,
+    );
   }
   const path = withoutEscapes(parsed.path);
   if (path === '' || path === '*') {
@@ -275,7 +301,12 @@ function checkAllowedPath(
       `statement ${n} allows "${r}": the trailing "*" matches every ${parsed.type} starting with "${prefix}" (like the MQTT filter "${prefix.replace(/\/?$/, '')}/#") and no device-identity variable such as ${THING_NAME} narrows it`,
     );
   } else if (first.startsWith('*')) {
-    add(PERMISSIVE, BROAD, s.index, `statement ${n} allows "${r}": the leading "*" matches ${parsed.type}s under every top-level topic and no device-identity variable narrows it`);
+    add(
+      PERMISSIVE,
+      BROAD,
+      s.index,
+      `statement ${n} allows "${r}": the leading "*" matches ${parsed.type}s under every top-level topic and no device-identity variable narrows it`,
+    );
   }
 }
 

@@ -26,7 +26,8 @@ export class DevicesStack extends Stack {
     const byFleet = new Map<string, EnrolledDevice[]>();
     for (const { fleet, device } of props.devices.devices) {
       const exports = props.fleets.get(fleet);
-      if (exports === undefined) throw new Error(`DevicesStack ${this.node.path}: device "${device.id}" is in fleet "${fleet}", which the main stack does not have`);
+      if (exports === undefined)
+        throw new Error(`DevicesStack ${this.node.path}: device "${device.id}" is in fleet "${fleet}", which the main stack does not have`);
       const enrolled = new EnrolledDevice(devicesScope, device.id, {
         deviceId: device.id,
         fleet,

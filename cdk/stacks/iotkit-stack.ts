@@ -95,7 +95,12 @@ export class IotkitStack extends Stack {
       if (policies === undefined) throw new Error(`internal: fleet "${fleet.name}" has no policy layout`);
       const scope = new Construct(fleetsScope, fleet.name);
       const identity = new FleetIdentity(scope, 'Identity', { name: fleetThingName(plan, fleet.name) });
-      const policy = new DevicePolicy(scope, 'Policy', { policyNames: policies.names, parts: policies.parts, region: layout.region, ...(layout.account !== undefined ? { account: layout.account } : {}) });
+      const policy = new DevicePolicy(scope, 'Policy', {
+        policyNames: policies.names,
+        parts: policies.parts,
+        region: layout.region,
+        ...(layout.account !== undefined ? { account: layout.account } : {}),
+      });
       identities.set(fleet.name, { identity, policy });
       fleets.set(fleet.name, {
         thingGroupName: identity.thingGroupName,
@@ -108,7 +113,11 @@ export class IotkitStack extends Stack {
     const authorities = new Construct(this, 'Authorities');
     for (const a of layout.authorities) {
       const scope = new Construct(authorities, a.authority);
-      const members: ProvisionedFleet[] = a.fleets.map((f) => ({ fleet: f, thingName: fleetThingName(plan, f), policyNames: layout.policies.get(f)?.names ?? [] }));
+      const members: ProvisionedFleet[] = a.fleets.map((f) => ({
+        fleet: f,
+        thingName: fleetThingName(plan, f),
+        policyNames: layout.policies.get(f)?.names ?? [],
+      }));
       const dependsOn = a.fleets.flatMap((f) => {
         const i = identities.get(f);
         return i === undefined ? [] : [i.identity, i.policy];
@@ -119,7 +128,11 @@ export class IotkitStack extends Stack {
           thingTypeNames: members.map((m) => m.thingName),
           policyNames: members.flatMap((m) => m.policyNames),
         });
-        const ca = new CertificateAuthority(scope, 'Ca', { registrations: a.registrations, templateBody: jitpTemplateBody(plan.name, members), provisioningRoleArn: role.role.roleArn });
+        const ca = new CertificateAuthority(scope, 'Ca', {
+          registrations: a.registrations,
+          templateBody: jitpTemplateBody(plan.name, members),
+          provisioningRoleArn: role.role.roleArn,
+        });
         // JITP must not run before the groups, types and policies it names exist.
         ca.node.addDependency(...dependsOn);
       } else {
@@ -142,7 +155,11 @@ export class IotkitStack extends Stack {
         );
         templates.forEach((t) => t.node.addDependency(...dependsOn));
         const claim = new ClaimPolicy(scope, 'ClaimPolicy', { policyName: claimName, templateNames, region: layout.region });
-        const ca = new CertificateAuthority(scope, 'Ca', { registrations: a.registrations, templateBody: claimJitpTemplateBody(claimName), provisioningRoleArn: role.role.roleArn });
+        const ca = new CertificateAuthority(scope, 'Ca', {
+          registrations: a.registrations,
+          templateBody: claimJitpTemplateBody(claimName),
+          provisioningRoleArn: role.role.roleArn,
+        });
         ca.node.addDependency(claim, ...templates);
       }
     }
@@ -164,7 +181,10 @@ export class IotkitStack extends Stack {
     const separator = (rule: RuleLayout): '\n' | undefined => (rule.source.format === 'json' ? '\n' : undefined);
 
     for (const [name, mapping] of [...layout.sinks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      factories.set(name, this.sink(scope, name, mapping, key, topics, separator, () => (accessLogs ??= new AccessLogBucket(this, 'AccessLogs'))));
+      factories.set(
+        name,
+        this.sink(scope, name, mapping, key, topics, separator, () => (accessLogs ??= new AccessLogBucket(this, 'AccessLogs'))),
+      );
     }
     return factories;
   }
@@ -183,7 +203,10 @@ export class IotkitStack extends Stack {
         if (mapping.mode === 'existing') {
           return (rule) => new KinesisStreamTarget({ streamArn: mapping.arn, streamName: mapping.streamName, partitionKey: kinesisPartitionKey(rule.source) });
         }
-        const sink = new StreamSink(scope, name, { encryptionKey: key, ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}) });
+        const sink = new StreamSink(scope, name, {
+          encryptionKey: key,
+          ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}),
+        });
         return (rule) => sink.asRuleTarget(kinesisPartitionKey(rule.source));
       }
       case 'queue': {
@@ -191,7 +214,10 @@ export class IotkitStack extends Stack {
           const queueUrl = SqsQueueTarget.queueUrlOf(mapping.queueName, mapping.account, mapping.region);
           return () => new SqsQueueTarget({ queueArn: mapping.arn, queueUrl });
         }
-        const sink = new QueueSink(scope, name, { encryptionKey: key, ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}) });
+        const sink = new QueueSink(scope, name, {
+          encryptionKey: key,
+          ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}),
+        });
         return () => sink.asRuleTarget();
       }
       case 'archive':
@@ -199,14 +225,21 @@ export class IotkitStack extends Stack {
         if (mapping.mode === 'existing-firehose') {
           return (rule) => {
             const sep = separator(rule);
-            return new FirehoseTarget({ deliveryStreamArn: mapping.arn, deliveryStreamName: mapping.deliveryStreamName, ...(sep !== undefined ? { separator: sep } : {}) });
+            return new FirehoseTarget({
+              deliveryStreamArn: mapping.arn,
+              deliveryStreamName: mapping.deliveryStreamName,
+              ...(sep !== undefined ? { separator: sep } : {}),
+            });
           };
         }
         const sinkScope = new Construct(scope, name);
         let delivery: S3DeliveryStream;
         let bucketArnInFinding: string;
         if (mapping.mode === 'existing-bucket') {
-          delivery = new S3DeliveryStream(sinkScope, 'Delivery', { bucket: Bucket.fromBucketArn(sinkScope, 'Bucket', mapping.bucketArn), layout: mapping.kind });
+          delivery = new S3DeliveryStream(sinkScope, 'Delivery', {
+            bucket: Bucket.fromBucketArn(sinkScope, 'Bucket', mapping.bucketArn),
+            layout: mapping.kind,
+          });
           bucketArnInFinding = mapping.bucketArn;
         } else {
           const bucket = new SinkBucket(sinkScope, 'Bucket', {

@@ -35,10 +35,12 @@ export function resolveIntrinsics(value: unknown, pseudo: Pseudo): unknown {
       return arg.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, name: string) => (bang === '!' ? `\${${name}}` : (pseudoValue(name, pseudo) ?? UNRESOLVED)));
     }
     if (key === 'Fn::Join' && Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
-      return arg[1].map((part) => {
-        const resolved = resolveIntrinsics(part, pseudo);
-        return typeof resolved === 'string' ? resolved : UNRESOLVED;
-      }).join(arg[0]);
+      return arg[1]
+        .map((part) => {
+          const resolved = resolveIntrinsics(part, pseudo);
+          return typeof resolved === 'string' ? resolved : UNRESOLVED;
+        })
+        .join(arg[0]);
     }
     if (key.startsWith('Fn::')) return UNRESOLVED;
   }
@@ -87,11 +89,21 @@ export class IotPolicyAuditPlugin implements IPolicyValidationPlugin {
         const raw = resource.Properties?.['PolicyDocument'];
         const document = typeof raw === 'string' ? safeParse(raw) : resolveIntrinsics(raw, pseudo);
         for (const f of auditIotPolicy(document)) {
-          add(f.check, `${f.reasonCode}: ${f.message}`, 'Grant each device only its own client id and topics: see the AWS IoT Device Defender audit check of the same name.', where);
+          add(
+            f.check,
+            `${f.reasonCode}: ${f.message}`,
+            'Grant each device only its own client id and topics: see the AWS IoT Device Defender audit check of the same name.',
+            where,
+          );
         }
         const length = policyLength(document);
         if (length > IOT_POLICY_MAX_CHARS) {
-          add('IOT_POLICY_MAX_LENGTH', `the policy is ${length} characters without whitespace in ${pseudo.region}; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`, 'Split the policy: at most 10 can be attached to a certificate.', where);
+          add(
+            'IOT_POLICY_MAX_LENGTH',
+            `the policy is ${length} characters without whitespace in ${pseudo.region}; AWS IoT allows ${IOT_POLICY_MAX_CHARS}`,
+            'Split the policy: at most 10 can be attached to a certificate.',
+            where,
+          );
         }
       }
     }

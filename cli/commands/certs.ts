@@ -50,7 +50,7 @@ when the device can make its own key.
 ${optionList(
   DIR_HELP,
   ['--id ID', 'device id: certificate CN, AWS thing name, Azure device id, broker username'],
-  ['--fleet FLEET', 'fleet name, written as the certificate\'s OU'],
+  ['--fleet FLEET', "fleet name, written as the certificate's OU"],
   ['--key KEY', `${KEY_HELP} [default: ec]`],
   ['--days N', `validity in days [default: ${DEFAULT_DAYS.device}]`],
   ['--force', 'replace an existing certificate and key for this id'],
@@ -66,7 +66,7 @@ ${optionList(
   DIR_HELP,
   ['--csr FILE', 'PEM certificate signing request'],
   ['--out FILE', 'where to write the certificate'],
-  ['--fleet FLEET', 'fleet name, written as the certificate\'s OU'],
+  ['--fleet FLEET', "fleet name, written as the certificate's OU"],
   ['--days N', `validity in days [default: ${DEFAULT_DAYS.device}]`],
   ['--force', 'replace an existing certificate'],
 )}`;
@@ -91,10 +91,7 @@ Checks every certificate in the PKI folder: expired or expiring soon, weak
 keys, CA basic constraints, device clientAuth, server SANs, and that each
 certificate chains to its CA. Also checks key file modes. Exit 1 on any error.
 
-${optionList(
-  DIR_HELP,
-  ['--warn-days N', 'warn about certificates expiring within N days [default: 30]'],
-)}`;
+${optionList(DIR_HELP, ['--warn-days N', 'warn about certificates expiring within N days [default: 30]'])}`;
 
 const ROTATE_USAGE = `Usage: iotkit certs rotate [--dir DIR] [--days N] [--key KEY]
 
@@ -140,7 +137,13 @@ const SUBCOMMANDS: { readonly [name: string]: SubCommand } = {
   init: {
     usage: INIT_USAGE,
     async run(args, io) {
-      const { values } = parseCommandArgs(args, { ...DIR_OPTION, ...DAYS_OPTION, ...KEY_OPTION, name: { type: 'string' }, 'intermediate-days': { type: 'string' } });
+      const { values } = parseCommandArgs(args, {
+        ...DIR_OPTION,
+        ...DAYS_OPTION,
+        ...KEY_OPTION,
+        name: { type: 'string' },
+        'intermediate-days': { type: 'string' },
+      });
       if (values.help === true) return help(io, INIT_USAGE);
       const dir = pkiDir(values.dir, io);
       const outcome = await initPki(dir, {
@@ -162,7 +165,14 @@ const SUBCOMMANDS: { readonly [name: string]: SubCommand } = {
   device: {
     usage: DEVICE_USAGE,
     async run(args, io) {
-      const { values } = parseCommandArgs(args, { ...DIR_OPTION, ...DAYS_OPTION, ...KEY_OPTION, ...FORCE_OPTION, id: { type: 'string' }, fleet: { type: 'string' } });
+      const { values } = parseCommandArgs(args, {
+        ...DIR_OPTION,
+        ...DAYS_OPTION,
+        ...KEY_OPTION,
+        ...FORCE_OPTION,
+        id: { type: 'string' },
+        fleet: { type: 'string' },
+      });
       if (values.help === true) return help(io, DEVICE_USAGE);
       if (values.id === undefined) throw new UsageError('--id is required');
       const dir = pkiDir(values.dir, io);
@@ -180,7 +190,14 @@ const SUBCOMMANDS: { readonly [name: string]: SubCommand } = {
   sign: {
     usage: SIGN_USAGE,
     async run(args, io) {
-      const { values } = parseCommandArgs(args, { ...DIR_OPTION, ...DAYS_OPTION, ...FORCE_OPTION, csr: { type: 'string' }, out: { type: 'string' }, fleet: { type: 'string' } });
+      const { values } = parseCommandArgs(args, {
+        ...DIR_OPTION,
+        ...DAYS_OPTION,
+        ...FORCE_OPTION,
+        csr: { type: 'string' },
+        out: { type: 'string' },
+        fleet: { type: 'string' },
+      });
       if (values.help === true) return help(io, SIGN_USAGE);
       if (values.csr === undefined) throw new UsageError('--csr is required');
       const dir = pkiDir(values.dir, io);
@@ -200,7 +217,11 @@ const SUBCOMMANDS: { readonly [name: string]: SubCommand } = {
   server: {
     usage: SERVER_USAGE,
     async run(args, io) {
-      const { values, positionals } = parseCommandArgs(args, { ...DIR_OPTION, ...DAYS_OPTION, ...KEY_OPTION, ...FORCE_OPTION, host: { type: 'string', multiple: true } }, true);
+      const { values, positionals } = parseCommandArgs(
+        args,
+        { ...DIR_OPTION, ...DAYS_OPTION, ...KEY_OPTION, ...FORCE_OPTION, host: { type: 'string', multiple: true } },
+        true,
+      );
       if (values.help === true) return help(io, SERVER_USAGE);
       if (values.host === undefined) throw new UsageError('--host is required');
       const dir = pkiDir(values.dir, io);
@@ -237,7 +258,9 @@ const SUBCOMMANDS: { readonly [name: string]: SubCommand } = {
         entry.warnings.forEach((m) => io.out(`  warning: ${m}`));
       }
       io.out('');
-      io.out(`${certificates} certificate${certificates === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+      io.out(
+        `${certificates} certificate${certificates === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+      );
       return errors > 0 ? 1 : 0;
     },
   },

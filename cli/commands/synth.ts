@@ -7,7 +7,7 @@ import { formatProblem } from '../../lib/validate/problem';
 import { CLOUDS, type Cloud } from '../../lib/spec/types';
 import { resetDir, stableJson, withStagingDir, writeFile } from '../../lib/output/write';
 import { SPEC_OPTION, displayPath, specPathFrom } from '../spec-option';
-import { SYNTHESIZERS } from '../backends';
+import { backendOf } from '../backends';
 import { runPlanChecks } from '../plan-checks';
 
 export const synthCommand: Command = {
@@ -40,15 +40,16 @@ Options:
     const file = specPathFrom(values.spec, io.cwd);
     const outDir = path.resolve(io.cwd, values.out ?? 'out');
     const { plan, warnings } = compileSpecFile(file);
-    const cloudWarnings = await runPlanChecks(plan);
+    const cloudWarnings = runPlanChecks(plan);
     for (const w of [...warnings, ...cloudWarnings]) io.err(formatProblem(w));
     for (const o of plan.omissions) io.err(`note: ${o.cloud}: route "${o.route}" does not deliver to "${o.sink}": ${o.reason}`);
 
     const clouds: Cloud[] = cloudArg === 'all' ? [...plan.clouds] : [cloudArg as Cloud];
     const disabled = clouds.filter((c) => !plan.clouds.includes(c));
-    if (disabled.length > 0) throw new UsageError(`--cloud ${disabled.join(',')}: not an enabled target of this spec (enabled: ${plan.clouds.join(', ') || 'none'})`);
+    if (disabled.length > 0)
+      throw new UsageError(`--cloud ${disabled.join(',')}: not an enabled target of this spec (enabled: ${plan.clouds.join(', ') || 'none'})`);
 
-    if (cloudArg !== 'all' && SYNTHESIZERS[cloudArg as Cloud] === undefined) {
+    if (cloudArg !== 'all' && backendOf(cloudArg as Cloud) === undefined) {
       throw new UserError(`--cloud ${cloudArg}: this version has no ${cloudArg} synthesizer yet (the plan is still written by --cloud all)`);
     }
 
@@ -58,22 +59,21 @@ Options:
       const files = [path.join(stage, 'plan.json')];
       writeFile(files[0], stableJson(plan));
       for (const cloud of clouds) {
-        const load = SYNTHESIZERS[cloud];
-        if (load === undefined) {
+        const backend = backendOf(cloud);
+        if (backend === undefined) {
           io.err(`note: ${cloud}: no synthesizer in this version yet; only the plan was written`);
           continue;
         }
         const dir = path.join(stage, cloud);
         resetDir(dir);
-        const synthesize = await load();
-        files.push(...(await synthesize(plan, dir)));
+        files.push(...(await backend.synthesize(plan, dir)));
       }
       return files;
     });
     // out/ mirrors exactly this run: a cloud folder left from an earlier
     // synth (another spec, another --cloud) would no longer match plan.json.
     for (const cloud of CLOUDS) {
-      if (!clouds.includes(cloud) || SYNTHESIZERS[cloud] === undefined) fs.rmSync(path.join(outDir, cloud), { recursive: true, force: true });
+      if (!clouds.includes(cloud) || backendOf(cloud) === undefined) fs.rmSync(path.join(outDir, cloud), { recursive: true, force: true });
     }
     for (const f of written) io.out(`wrote ${displayPath(f, io.cwd)}`);
     return 0;

@@ -21,7 +21,7 @@ Options:
     const { values } = parseCommandArgs(args, SPEC_OPTION);
     const file = specPathFrom(values.spec, io.cwd);
     const { plan, warnings } = compileSpecFile(file);
-    const cloudWarnings = await runPlanChecks(plan);
+    const cloudWarnings = runPlanChecks(plan);
     for (const w of [...warnings, ...cloudWarnings]) io.err(formatProblem(w));
     io.out(
       `${displayPath(file, io.cwd)}: valid (${plan.topics.length} topics, ${plan.sinks.length} sinks, ${plan.routes.length} routes, ${plan.fleets.length} fleets; clouds: ${plan.clouds.join(', ')})`,

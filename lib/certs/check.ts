@@ -81,7 +81,8 @@ function checkDevice(cert: ParsedCertificate, errors: string[]): void {
   else if (!cert.extendedKeyUsage.includes('clientAuth') && !cert.extendedKeyUsage.includes('anyExtendedKeyUsage')) {
     errors.push('extended key usage lacks clientAuth: brokers reject it as a client certificate');
   }
-  if (cert.keyUsage !== undefined && !cert.keyUsage.includes('digitalSignature')) errors.push('key usage lacks digitalSignature, which TLS client authentication needs');
+  if (cert.keyUsage !== undefined && !cert.keyUsage.includes('digitalSignature'))
+    errors.push('key usage lacks digitalSignature, which TLS client authentication needs');
 }
 
 function checkServer(cert: ParsedCertificate, errors: string[]): void {
@@ -120,4 +121,3 @@ export function issuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): bo
 function validAt(cert: ParsedCertificate, at: Date): boolean {
   return cert.notBefore.getTime() <= at.getTime() && at.getTime() <= cert.notAfter.getTime();
 }
-

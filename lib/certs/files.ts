@@ -53,4 +53,3 @@ function writeFile(file: string, content: string, mode: number, overwrite: boole
 export function errorCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'unknown error';
 }
-

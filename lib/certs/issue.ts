@@ -43,7 +43,10 @@ export async function signCertificate(params: SignParams): Promise<X509Certifica
   const ski = await x509.SubjectKeyIdentifierExtension.create(publicKey);
   const selfSigned = 'selfSigned' in signer;
   // Reuse the issuer's own SKI so AKI matches it even for a CA made by another tool with another SKI method.
-  const issuerKeyId = selfSigned ? ski.keyId : (signer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? (await x509.SubjectKeyIdentifierExtension.create(signer.certificate.publicKey)).keyId);
+  const issuerKeyId = selfSigned
+    ? ski.keyId
+    : (signer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
+      (await x509.SubjectKeyIdentifierExtension.create(signer.certificate.publicKey)).keyId);
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: params.subject,

@@ -7,9 +7,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { subtle, x509, type CryptoKey, type CryptoKeyPair } from './x509';
 
-export type KeySpec =
-  | { readonly kind: 'ec'; readonly curve: 'P-256' | 'P-384' }
-  | { readonly kind: 'rsa'; readonly bits: 2048 | 3072 | 4096 };
+export type KeySpec = { readonly kind: 'ec'; readonly curve: 'P-256' | 'P-384' } | { readonly kind: 'rsa'; readonly bits: 2048 | 3072 | 4096 };
 
 export const DEFAULT_KEY: KeySpec = { kind: 'ec', curve: 'P-256' };
 

@@ -85,7 +85,13 @@ function checkKeys(dir: string): PkiCheckEntry[] {
   const entries: PkiCheckEntry[] = [];
   const keyFiles = [dir, path.join(dir, layout.DEVICES_DIR), path.join(dir, layout.SERVERS_DIR)]
     .filter((d) => fs.existsSync(d))
-    .flatMap((d) => fs.readdirSync(d).filter(layout.isPrivateKeyFile).sort().map((f) => path.join(d, f)));
+    .flatMap((d) =>
+      fs
+        .readdirSync(d)
+        .filter(layout.isPrivateKeyFile)
+        .sort()
+        .map((f) => path.join(d, f)),
+    );
   for (const keyFile of keyFiles) {
     const errors: string[] = [];
     const mode = fs.statSync(keyFile).mode & 0o777;

@@ -56,7 +56,8 @@ export async function initPki(dir: string, options: InitOptions = {}): Promise<P
   if (!CA_NAME_PATTERN.test(name)) throw new PkiError(`"${name}" is not a valid CA name (letters, digits, spaces and . , & ' ( ) _ -; at most 40 characters)`);
   const rootDays = checkDays(options.rootDays ?? DEFAULT_DAYS.root);
   const intermediateDays = checkDays(options.intermediateDays ?? Math.min(DEFAULT_DAYS.intermediate, rootDays));
-  if (fs.existsSync(path.join(dir, layout.ROOT_CERT))) throw new PkiError(`${dir} already holds a PKI (${layout.ROOT_CERT} exists): use "certs rotate" for a new issuing CA`);
+  if (fs.existsSync(path.join(dir, layout.ROOT_CERT)))
+    throw new PkiError(`${dir} already holds a PKI (${layout.ROOT_CERT} exists): use "certs rotate" for a new issuing CA`);
   if (fs.existsSync(dir)) {
     if (!fs.statSync(dir).isDirectory()) throw new PkiError(`${dir} is a file, not a folder`);
     if (fs.readdirSync(dir).length > 0) throw new PkiError(`${dir} is not empty: give a new or empty folder for the PKI`);

@@ -86,8 +86,18 @@ export function parseCertificateBundlePem(pem: string, sourceLabel: string): Par
   }
   const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], body: m[2] }));
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
-  if (certificates.length === 0) throw new CertificateFileError(sourceLabel, noCertificateMessage(sourceLabel, pem, blocks.map((b) => b.label)));
-  return certificates.map((b, i) => parseDer(decodeBase64(b.body, sourceLabel), certificates.length > 1 ? `${sourceLabel} (certificate ${i + 1})` : sourceLabel));
+  if (certificates.length === 0)
+    throw new CertificateFileError(
+      sourceLabel,
+      noCertificateMessage(
+        sourceLabel,
+        pem,
+        blocks.map((b) => b.label),
+      ),
+    );
+  return certificates.map((b, i) =>
+    parseDer(decodeBase64(b.body, sourceLabel), certificates.length > 1 ? `${sourceLabel} (certificate ${i + 1})` : sourceLabel),
+  );
 }
 
 function readText(absolutePath: string): string {
@@ -256,4 +266,13 @@ const EKU_NAMES: { readonly [oid: string]: string } = {
   '2.5.29.37.0': 'anyExtendedKeyUsage',
 };
 
-const SAN_PREFIX: { readonly [type: string]: string } = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI', dn: 'DirName', guid: 'GUID', upn: 'UPN', id: 'RID' };
+const SAN_PREFIX: { readonly [type: string]: string } = {
+  dns: 'DNS',
+  ip: 'IP',
+  email: 'email',
+  url: 'URI',
+  dn: 'DirName',
+  guid: 'GUID',
+  upn: 'UPN',
+  id: 'RID',
+};

@@ -8,6 +8,6 @@ import { randomBytes } from 'node:crypto';
  */
 export function randomSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) || 0x01;
+  bytes[0] = bytes[0] & 0x7f || 0x01;
   return bytes.toString('hex');
 }

@@ -7,9 +7,7 @@
  */
 
 /** A value reference: a payload path (`status.code`) or a topic variable (`topic.site`). */
-export type FilterRef =
-  | { readonly kind: 'payload'; readonly path: readonly string[] }
-  | { readonly kind: 'topic'; readonly variable: string };
+export type FilterRef = { readonly kind: 'payload'; readonly path: readonly string[] } | { readonly kind: 'topic'; readonly variable: string };
 
 export type FilterLiteral = string | number | boolean | null;
 

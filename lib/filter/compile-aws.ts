@@ -51,8 +51,32 @@ export interface AwsRuleTopic extends AwsTopicVariables {
 
 /** Words of AWS IoT SQL that a bare field name must not collide with. */
 const SQL_WORDS: ReadonlySet<string> = new Set([
-  'select', 'from', 'where', 'set', 'as', 'and', 'or', 'not', 'in', 'is', 'like', 'between', 'case', 'when', 'then', 'else', 'end',
-  'true', 'false', 'null', 'undefined', 'value', 'exists', 'all', 'any', 'distinct',
+  'select',
+  'from',
+  'where',
+  'set',
+  'as',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'like',
+  'between',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'value',
+  'exists',
+  'all',
+  'any',
+  'distinct',
   // A field named like the topic() function reads better, and safer, through get().
   'topic',
 ]);
@@ -106,7 +130,9 @@ function topicAtom(atom: Atom, t: string): Condition {
 function topicLevel(variable: string, topic: AwsTopicVariables): string {
   const level = Object.prototype.hasOwnProperty.call(topic.variableLevels, variable) ? topic.variableLevels[variable] : undefined;
   if (level === undefined || !Number.isInteger(level) || level < 1) {
-    throw new Error(`filter uses topic.${variable}, which is not a variable of the topic (variables: ${Object.keys(topic.variableLevels).join(', ') || 'none'})`);
+    throw new Error(
+      `filter uses topic.${variable}, which is not a variable of the topic (variables: ${Object.keys(topic.variableLevels).join(', ') || 'none'})`,
+    );
   }
   return `topic(${level})`;
 }
@@ -171,4 +197,3 @@ function print(c: Condition): string {
       return `CASE true ${c.operands.map((o) => `WHEN ${print(o)} THEN true`).join(' ')} ELSE false END`;
   }
 }
-

@@ -38,7 +38,20 @@ import { IDENTIFIER, QUOTED_KEY } from './syntax';
 import { payloadAtom, type PayloadDialect } from './payload-atom';
 
 /** Words the routing grammar reads as operators or literals, and the property the device contract uses for the topic name. */
-export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set(['and', 'or', 'not', 'true', 'false', 'null', 'undefined', 'select', 'from', 'where', 'into', 'topic']);
+export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
+  'and',
+  'or',
+  'not',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'select',
+  'from',
+  'where',
+  'into',
+  'topic',
+]);
 
 export function compileAzureCondition(expr: FilterExpr | undefined): string {
   if (expr === undefined) return 'true';

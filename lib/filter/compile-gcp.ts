@@ -37,7 +37,9 @@ export function compileGcpSubscriptionFilter(routeName: string, hasFilter: boole
   const filter = `attributes.${filterKey(key)} = ${filterString(GCP_ROUTE_ATTRIBUTE_VALUE)}`;
   const bytes = Buffer.byteLength(filter, 'utf8');
   if (bytes > GCP_FILTER_MAX_BYTES) {
-    throw new Error(`Pub/Sub subscription filter for route "${routeName}" is ${bytes} bytes, over the ${GCP_FILTER_MAX_BYTES}-byte limit: shorten the route name`);
+    throw new Error(
+      `Pub/Sub subscription filter for route "${routeName}" is ${bytes} bytes, over the ${GCP_FILTER_MAX_BYTES}-byte limit: shorten the route name`,
+    );
   }
   return filter;
 }
@@ -46,10 +48,7 @@ export function compileGcpSubscriptionFilter(routeName: string, hasFilter: boole
  * The attributes the bridge adds to one message: one per filtered route of
  * the message's topic whose filter holds.
  */
-export function gcpRouteAttributes(
-  routes: ReadonlyArray<{ readonly name: string; readonly filter?: FilterExpr }>,
-  input: FilterInput,
-): Record<string, string> {
+export function gcpRouteAttributes(routes: ReadonlyArray<{ readonly name: string; readonly filter?: FilterExpr }>, input: FilterInput): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const route of routes) {
     if (route.filter !== undefined && evaluateFilter(route.filter, input)) attributes[gcpRouteAttribute(route.name)] = GCP_ROUTE_ATTRIBUTE_VALUE;

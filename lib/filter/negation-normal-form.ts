@@ -22,8 +22,7 @@ export type Atom =
   | { readonly type: 'exists'; readonly ref: FilterRef; readonly present: boolean };
 
 export type NegationNormalForm =
-  | { readonly type: 'atom'; readonly atom: Atom }
-  | { readonly type: 'and' | 'or'; readonly operands: readonly NegationNormalForm[] };
+  { readonly type: 'atom'; readonly atom: Atom } | { readonly type: 'and' | 'or'; readonly operands: readonly NegationNormalForm[] };
 
 const COMPLEMENT: Readonly<Record<ComparisonOp, ComparisonOp>> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 

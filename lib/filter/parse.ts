@@ -124,7 +124,10 @@ class Parser {
 
   private comparison(ref: FilterRef, op: ComparisonOp, value: { readonly literal: FilterLiteral; readonly pos: number }, written: string): FilterExpr {
     if (ORDERING.has(op) && typeof value.literal !== 'number') {
-      throw FilterSyntaxError.invalid(`"${written}" needs a number (ordering is for numbers only: AWS cannot order text), found ${describeLiteral(value.literal)}`, value.pos);
+      throw FilterSyntaxError.invalid(
+        `"${written}" needs a number (ordering is for numbers only: AWS cannot order text), found ${describeLiteral(value.literal)}`,
+        value.pos,
+      );
     }
     return { type: 'compare', op, left: ref, right: value.literal };
   }
@@ -174,7 +177,11 @@ class Parser {
     if (first.kind === 'word' && first.text === TOPIC_PREFIX && this.acceptPunct('.')) {
       const variable = this.next();
       if (variable.kind !== 'word' && variable.kind !== 'keyword') {
-        throw FilterSyntaxError.unexpected(describeToken(variable), variable.pos, 'a topic variable name after "topic." (write `topic` in backticks for a payload field named topic)');
+        throw FilterSyntaxError.unexpected(
+          describeToken(variable),
+          variable.pos,
+          'a topic variable name after "topic." (write `topic` in backticks for a payload field named topic)',
+        );
       }
       const dot = this.peek();
       if (dot.kind === 'punct' && dot.text === '.') {
@@ -183,7 +190,11 @@ class Parser {
       return { kind: 'topic', variable: variable.text };
     }
     if (first.kind !== 'word' && first.kind !== 'quoted') {
-      throw FilterSyntaxError.unexpected(describeToken(first), first.pos, 'a field name (write keywords and names with "-" in backticks: `not`, `battery-level`)');
+      throw FilterSyntaxError.unexpected(
+        describeToken(first),
+        first.pos,
+        'a field name (write keywords and names with "-" in backticks: `not`, `battery-level`)',
+      );
     }
     const path = [this.segmentValue(first)];
     while (this.acceptPunct('.')) {
@@ -256,7 +267,11 @@ class Parser {
 }
 
 function isLiteralToken(token: Token): boolean {
-  return token.kind === 'string' || token.kind === 'number' || (token.kind === 'keyword' && (token.word === 'true' || token.word === 'false' || token.word === 'null'));
+  return (
+    token.kind === 'string' ||
+    token.kind === 'number' ||
+    (token.kind === 'keyword' && (token.word === 'true' || token.word === 'false' || token.word === 'null'))
+  );
 }
 
 function describeLiteral(value: FilterLiteral): string {

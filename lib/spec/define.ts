@@ -1,12 +1,4 @@
-import type {
-  CertificateAuthoritySpec,
-  FleetSpec,
-  RouteSpec,
-  SinkSpec,
-  Spec,
-  Targets,
-  TopicSpec,
-} from './types';
+import type { CertificateAuthoritySpec, FleetSpec, RouteSpec, SinkSpec, Spec, Targets, TopicSpec } from './types';
 
 /** Names of the topics in T whose direction is D. */
 export type TopicNamesOf<T, D extends TopicSpec['direction']> = {
@@ -20,8 +12,10 @@ export interface TypedRoute<From extends string, To extends string> extends Omit
   readonly to: readonly [To, ...To[]];
 }
 
-export interface TypedFleet<Ca extends string, Pub extends string, Sub extends string>
-  extends Omit<FleetSpec, 'certificateAuthority' | 'publish' | 'subscribe'> {
+export interface TypedFleet<Ca extends string, Pub extends string, Sub extends string> extends Omit<
+  FleetSpec,
+  'certificateAuthority' | 'publish' | 'subscribe'
+> {
   readonly certificateAuthority: Ca;
   readonly publish: readonly Pub[];
   readonly subscribe?: readonly Sub[];
@@ -43,11 +37,7 @@ export interface TypedSpec<
   readonly sinks: S;
   readonly routes: readonly TypedRoute<TopicNamesOf<T, 'device-to-cloud'>, keyof S & string>[];
   readonly fleets: {
-    readonly [name: string]: TypedFleet<
-      keyof C & string,
-      TopicNamesOf<T, 'device-to-cloud'>,
-      TopicNamesOf<T, 'cloud-to-device'>
-    >;
+    readonly [name: string]: TypedFleet<keyof C & string, TopicNamesOf<T, 'device-to-cloud'>, TopicNamesOf<T, 'cloud-to-device'>>;
   };
   readonly certificateAuthorities: C;
   readonly targets: Targets;

@@ -67,7 +67,8 @@ function parseYaml(text: string, label: string): unknown {
 function loadModule(file: string, label: string): unknown {
   let mod: unknown;
   try {
-    // A user's TypeScript spec is code: require is how it runs (tsx compiles it).
+    // A user's TypeScript spec is code: require is how it runs (tsx compiles it; import() cannot load .ts under tsx/cjs).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a spec path known only at run time
     mod = require(file);
   } catch (e) {
     throw new SpecError([{ path: '', severity: 'error', message: `${label} failed to load: ${loadErrorMessage(e)}` }]);
@@ -77,9 +78,7 @@ function loadModule(file: string, label: string): unknown {
     if (exports.default !== undefined) return exports.default;
     if (exports.spec !== undefined) return exports.spec;
   }
-  throw new SpecError([
-    { path: '', severity: 'error', message: `${label} must export the spec as its default export or as "spec"` },
-  ]);
+  throw new SpecError([{ path: '', severity: 'error', message: `${label} must export the spec as its default export or as "spec"` }]);
 }
 
 /**

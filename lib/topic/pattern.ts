@@ -18,9 +18,7 @@ export const MAX_VARIABLE_NAME_LENGTH = 64;
 
 const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-export type TopicLevel =
-  | { readonly kind: 'literal'; readonly value: string }
-  | { readonly kind: 'variable'; readonly name: string };
+export type TopicLevel = { readonly kind: 'literal'; readonly value: string } | { readonly kind: 'variable'; readonly name: string };
 
 export interface TopicPattern {
   /** The pattern exactly as written in the spec. */
@@ -33,9 +31,7 @@ export interface TopicPattern {
   readonly hasDeviceId: boolean;
 }
 
-export type ParseTopicPatternResult =
-  | { readonly ok: true; readonly pattern: TopicPattern }
-  | { readonly ok: false; readonly problems: string[] };
+export type ParseTopicPatternResult = { readonly ok: true; readonly pattern: TopicPattern } | { readonly ok: false; readonly problems: string[] };
 
 /**
  * Parses a spec topic pattern, reporting every problem at once so a spec
@@ -127,7 +123,9 @@ function parseLevel(raw: string, n: number, count: number, problems: string[]): 
     } else if (name.length > MAX_VARIABLE_NAME_LENGTH) {
       problems.push(`level ${n} variable "${name}" has ${name.length} characters: at most ${MAX_VARIABLE_NAME_LENGTH}`);
     } else if (name !== DEVICE_ID_VARIABLE && name.toLowerCase() === DEVICE_ID_VARIABLE.toLowerCase()) {
-      problems.push(`level ${n} variable "${name}" differs from "${DEVICE_ID_VARIABLE}" only in case: write "{${DEVICE_ID_VARIABLE}}" to bind the device identity`);
+      problems.push(
+        `level ${n} variable "${name}" differs from "${DEVICE_ID_VARIABLE}" only in case: write "{${DEVICE_ID_VARIABLE}}" to bind the device identity`,
+      );
     }
     return problems.length === before ? { kind: 'variable', name } : undefined;
   }
@@ -142,7 +140,10 @@ function parseLevel(raw: string, n: number, count: number, problems: string[]): 
     }
   }
   // Mosquitto substitutes these anywhere in an ACL `pattern` line and has no escape for them.
-  for (const [token, meaning] of [['%c', 'client id'], ['%u', 'username']] as const) {
+  for (const [token, meaning] of [
+    ['%c', 'client id'],
+    ['%u', 'username'],
+  ] as const) {
     if (raw.includes(token)) {
       problems.push(`level ${n} ${quoted} contains "${token}", which Mosquitto ACL patterns replace with the ${meaning}: not allowed in a literal level`);
     }

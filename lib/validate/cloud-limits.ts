@@ -33,10 +33,14 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
   if (plan.clouds.includes('aws')) {
     for (const route of plan.routes) {
       const rule = awsRuleName(plan.name, route.name);
-      if (!AWS_RULE_NAME.test(rule)) problems.error(routePath(route, 'name'), `AWS IoT rule name "${rule}" must match ^[a-zA-Z0-9_]+$ and be at most 128 characters`);
+      if (!AWS_RULE_NAME.test(rule))
+        problems.error(routePath(route, 'name'), `AWS IoT rule name "${rule}" must match ^[a-zA-Z0-9_]+$ and be at most 128 characters`);
       const actions = sinksOn('aws', route.to).length;
       if (actions > AWS_MAX_ACTIONS_PER_RULE) {
-        problems.error(routePath(route, 'to'), `AWS IoT allows at most ${AWS_MAX_ACTIONS_PER_RULE} actions per topic rule, this route has ${actions}: split it into several routes`);
+        problems.error(
+          routePath(route, 'to'),
+          `AWS IoT allows at most ${AWS_MAX_ACTIONS_PER_RULE} actions per topic rule, this route has ${actions}: split it into several routes`,
+        );
       }
     }
   }
@@ -44,22 +48,33 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
   if (plan.clouds.includes('azure')) {
     const azureSinks = plan.sinks.filter((s) => s.clouds.includes('azure'));
     if (azureSinks.length > AZURE_MAX_CUSTOM_ENDPOINTS) {
-      problems.error('sinks', `Azure IoT Hub allows at most ${AZURE_MAX_CUSTOM_ENDPOINTS} custom endpoints, the spec needs ${azureSinks.length} (one per sink on Azure): share sinks or set sinks.<name>.clouds`);
+      problems.error(
+        'sinks',
+        `Azure IoT Hub allows at most ${AZURE_MAX_CUSTOM_ENDPOINTS} custom endpoints, the spec needs ${azureSinks.length} (one per sink on Azure): share sinks or set sinks.<name>.clouds`,
+      );
     }
     for (const sink of azureSinks) {
       const endpoint = azureEndpointName(sink.name);
-      if (AZURE_RESERVED_ENDPOINTS.includes(endpoint.toLowerCase())) problems.error(joinPath('sinks', sink.name), `"${endpoint}" is a reserved IoT Hub endpoint name`);
+      if (AZURE_RESERVED_ENDPOINTS.includes(endpoint.toLowerCase()))
+        problems.error(joinPath('sinks', sink.name), `"${endpoint}" is a reserved IoT Hub endpoint name`);
     }
     let routeCount = (spec.targets.azure?.builtInEvents ?? []).length;
     for (const route of plan.routes) {
       for (const sink of sinksOn('azure', route.to)) {
         routeCount++;
         const name = azureRouteName(route.name, sink);
-        if (!AZURE_ROUTE_NAME.test(name)) problems.error(routePath(route, 'name'), `Azure IoT Hub route name "${name}" must match ^[A-Za-z0-9-._]{1,64}$ (route name and sink name joined by "-")`);
+        if (!AZURE_ROUTE_NAME.test(name))
+          problems.error(
+            routePath(route, 'name'),
+            `Azure IoT Hub route name "${name}" must match ^[A-Za-z0-9-._]{1,64}$ (route name and sink name joined by "-")`,
+          );
       }
     }
     if (routeCount > AZURE_MAX_ROUTES) {
-      problems.error('routes', `Azure IoT Hub allows at most ${AZURE_MAX_ROUTES} routes, the spec needs ${routeCount} (one per route and sink on Azure, plus targets.azure.builtInEvents)`);
+      problems.error(
+        'routes',
+        `Azure IoT Hub allows at most ${AZURE_MAX_ROUTES} routes, the spec needs ${routeCount} (one per route and sink on Azure, plus targets.azure.builtInEvents)`,
+      );
     }
   }
 
@@ -69,10 +84,12 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
     for (const route of plan.routes) {
       for (const sink of sinksOn('gcp', route.to)) ids.push([routePath(route, 'name'), gcpSubscriptionId(plan.name, route.name, sink)]);
       const bytes = Buffer.byteLength(route.compiled.gcp.subscriptionFilter, 'utf8');
-      if (bytes > GCP_MAX_FILTER_BYTES) problems.error(routePath(route, 'filter'), `the Pub/Sub subscription filter is ${bytes} bytes, over the ${GCP_MAX_FILTER_BYTES}-byte limit`);
+      if (bytes > GCP_MAX_FILTER_BYTES)
+        problems.error(routePath(route, 'filter'), `the Pub/Sub subscription filter is ${bytes} bytes, over the ${GCP_MAX_FILTER_BYTES}-byte limit`);
     }
     for (const [at, id] of ids) {
-      if (!GCP_PUBSUB_ID.test(id)) problems.error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
+      if (!GCP_PUBSUB_ID.test(id))
+        problems.error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
     }
   }
 }

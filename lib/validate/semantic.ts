@@ -12,7 +12,7 @@ import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { readCsrFile, CsrFileError } from './csr';
 import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
-import { joinPath, ProblemList } from './problem';
+import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { jsonSchemaProblem } from './payload-schema';
 
@@ -86,7 +86,10 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       if (clouds.includes('azure')) {
         for (const v of result.pattern.variables) {
           if (AZURE_RESERVED_PROPERTIES.has(v.toLowerCase())) {
-            problems.error(at('pattern'), `variable {${v}} cannot be an Azure IoT Hub message property ("${v}" is reserved by the routing grammar or the device contract): rename it`);
+            problems.error(
+              at('pattern'),
+              `variable {${v}} cannot be an Azure IoT Hub message property ("${v}" is reserved by the routing grammar or the device contract): rename it`,
+            );
           }
         }
       }
@@ -143,7 +146,10 @@ function checkQos(spec: Spec, name: string, topic: TopicSpec, clouds: readonly C
   for (const [cloud, service] of capped) {
     if (!clouds.includes(cloud)) continue;
     if (spec.targets[cloud]?.acceptQosDowngrade === true) {
-      problems.warning(joinPath('topics', name, 'qos'), `${service} supports QoS 0 and 1 only: this topic is delivered at QoS 1 there (at least once, duplicates possible)`);
+      problems.warning(
+        joinPath('topics', name, 'qos'),
+        `${service} supports QoS 0 and 1 only: this topic is delivered at QoS 1 there (at least once, duplicates possible)`,
+      );
     } else {
       problems.error(
         joinPath('topics', name, 'qos'),
@@ -213,11 +219,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
   }
 }
 
-function checkRoutes(
-  spec: Spec,
-  topics: ReadonlyMap<string, TopicPattern>,
-  problems: ProblemList,
-): Map<string, FilterExpr> {
+function checkRoutes(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, problems: ProblemList): Map<string, FilterExpr> {
   const filters = new Map<string, FilterExpr>();
   const names = new Map<string, number>();
   spec.routes.forEach((route, i) => {
@@ -227,7 +229,8 @@ function checkRoutes(
     }
     const key = route.name.toLowerCase();
     const previous = names.get(key);
-    if (previous !== undefined) problems.error(at('name'), `duplicate route name "${route.name}" (also routes[${previous}]; names are case-insensitive on Azure)`);
+    if (previous !== undefined)
+      problems.error(at('name'), `duplicate route name "${route.name}" (also routes[${previous}]; names are case-insensitive on Azure)`);
     else names.set(key, i);
 
     const topic = spec.topics[route.from];
@@ -295,14 +298,7 @@ function refsOf(expr: FilterExpr): Array<{ ref: FilterRef; comparedTo: unknown[]
   }
 }
 
-function checkFilterRefs(
-  expr: FilterExpr,
-  topicName: string,
-  topic: TopicSpec,
-  pattern: TopicPattern | undefined,
-  at: string,
-  problems: ProblemList,
-): void {
+function checkFilterRefs(expr: FilterExpr, topicName: string, topic: TopicSpec, pattern: TopicPattern | undefined, at: string, problems: ProblemList): void {
   const reported = new Set<string>();
   const once = (message: string) => {
     if (reported.has(message)) return;
@@ -312,7 +308,9 @@ function checkFilterRefs(
   for (const { ref, comparedTo } of refsOf(expr)) {
     if (ref.kind === 'payload') {
       if ((topic.format ?? 'json') === 'binary') {
-        once(`payload field "${ref.path.join('.')}" cannot be read: topic "${topicName}" has a binary payload (filter on topic variables, or use format "json")`);
+        once(
+          `payload field "${ref.path.join('.')}" cannot be read: topic "${topicName}" has a binary payload (filter on topic variables, or use format "json")`,
+        );
       }
     } else {
       if (pattern !== undefined && !pattern.variables.includes(ref.variable)) {
@@ -334,10 +332,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
   for (const [name, fleet] of Object.entries(spec.fleets)) {
     const at = (...field: (string | number)[]) => joinPath('fleets', name, ...field);
     if (spec.certificateAuthorities[fleet.certificateAuthority] === undefined) {
-      problems.error(
-        at('certificateAuthority'),
-        unknownName('certificate authority', fleet.certificateAuthority, Object.keys(spec.certificateAuthorities)),
-      );
+      problems.error(at('certificateAuthority'), unknownName('certificate authority', fleet.certificateAuthority, Object.keys(spec.certificateAuthorities)));
     }
     const checkList = (field: 'publish' | 'subscribe', direction: TopicSpec['direction']) => {
       const seen = new Set<string>();
@@ -358,7 +353,10 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
     checkList('subscribe', 'cloud-to-device');
     (fleet.devices ?? []).forEach((device, i) => {
       if (!DEVICE_ID_PATTERN.test(device.id)) {
-        problems.error(at('devices', i, 'id'), `"${device.id}" is not a valid device id (letters, digits, ":", "_", "-", at most 128): it becomes the thing name and certificate CN`);
+        problems.error(
+          at('devices', i, 'id'),
+          `"${device.id}" is not a valid device id (letters, digits, ":", "_", "-", at most 128): it becomes the thing name and certificate CN`,
+        );
       }
       const owner = deviceOwner.get(device.id);
       if (owner !== undefined) problems.error(at('devices', i, 'id'), `device "${device.id}" is also listed in ${owner}`);
@@ -452,7 +450,8 @@ function checkTargets(spec: Spec, problems: ProblemList): void {
       if (!routeNames.has(r)) problems.error(joinPath('targets', 'azure', 'builtInEvents', i), unknownName('route', r, [...routeNames]));
     });
     (azure.allowedIpRanges ?? []).forEach((r, i) => {
-      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r)) problems.error(joinPath('targets', 'azure', 'allowedIpRanges', i), `"${r}" is not an IPv4 address or CIDR range`);
+      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r))
+        problems.error(joinPath('targets', 'azure', 'allowedIpRanges', i), `"${r}" is not an IPv4 address or CIDR range`);
     });
   }
   const gcp = spec.targets.gcp;

@@ -56,7 +56,8 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'enum':
       return error(`must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`);
     case 'type':
-      if (parts.length === 0) return error(`the spec must be an object with name, topics, sinks, routes, fleets, certificateAuthorities and targets; got ${describe(e.data)}`);
+      if (parts.length === 0)
+        return error(`the spec must be an object with name, topics, sinks, routes, fleets, certificateAuthorities and targets; got ${describe(e.data)}`);
       return error(`must be ${article(String(params.type))}, got ${describe(e.data)}`);
     case 'minItems':
       return error(`must list at least ${String(params.limit)} item(s)`);

@@ -11,7 +11,7 @@
  * need no per-device registration.
  */
 import type { Plan, PlanFleet } from '../../lib/plan/types';
-import { childNames, iotHubHostName, type AzureSettings } from './settings';
+import { childNames, iotHubHostName, type AzureSettings } from './layout';
 
 export const DPS_SERVICE_API_VERSION = '2021-06-01';
 

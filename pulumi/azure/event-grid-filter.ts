@@ -59,7 +59,10 @@ export function compileEventGridFilter(expr: FilterExpr | undefined): EventGridF
   const unique = dedupe(filters);
   const values = unique.reduce((n, f) => n + ('values' in f ? f.values.length : 'value' in f ? 1 : 0), 0);
   if (unique.length > MAX_ADVANCED_FILTERS || values > MAX_FILTER_VALUES) {
-    return { ok: false, reason: `it needs ${unique.length} advanced filters with ${values} values; Event Grid allows ${MAX_ADVANCED_FILTERS} filters and ${MAX_FILTER_VALUES} values per subscription` };
+    return {
+      ok: false,
+      reason: `it needs ${unique.length} advanced filters with ${values} values; Event Grid allows ${MAX_ADVANCED_FILTERS} filters and ${MAX_FILTER_VALUES} values per subscription`,
+    };
   }
   return { ok: true, filters: unique };
 }
@@ -81,7 +84,9 @@ function collect(nnf: NegationNormalForm, out: Conjunct[]): string | undefined {
   }
   const numberIn = numericMembership(nnf.operands);
   if (numberIn === undefined) {
-    const text = nnf.operands.map((o) => (o.type === 'atom' && o.atom.type === 'compare' && typeof o.atom.value === 'string' ? o.atom.value : undefined)).find((v) => v !== undefined);
+    const text = nnf.operands
+      .map((o) => (o.type === 'atom' && o.atom.type === 'compare' && typeof o.atom.value === 'string' ? o.atom.value : undefined))
+      .find((v) => v !== undefined);
     if (text !== undefined) return `it compares with the string '${text}', and Event Grid compares strings case-insensitively`;
     return '"or" across different comparisons cannot be expressed (Event Grid advanced filters are only ANDed)';
   }

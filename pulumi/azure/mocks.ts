@@ -50,7 +50,10 @@ function extend(value: unknown, extra: Inputs): unknown {
 }
 
 const SHAPES: Readonly<Record<string, Shape>> = {
-  'azure-native:resources:ResourceGroup': { nameKey: 'resourceGroupName', id: (i) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(i, 'resourceGroupName')}` },
+  'azure-native:resources:ResourceGroup': {
+    nameKey: 'resourceGroupName',
+    id: (i) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(i, 'resourceGroupName')}`,
+  },
   'azure-native:managedidentity:UserAssignedIdentity': {
     nameKey: 'resourceName',
     id: (i, rg) => providers(rg, `Microsoft.ManagedIdentity/userAssignedIdentities/${str(i, 'resourceName')}`),
@@ -61,13 +64,19 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     id: (i, rg) => providers(rg, `Microsoft.EventHub/namespaces/${str(i, 'namespaceName')}`),
     outputs: (_, name) => ({ serviceBusEndpoint: `https://${name}.servicebus.windows.net:443/` }),
   },
-  'azure-native:eventhub:EventHub': { nameKey: 'eventHubName', id: (i, rg) => providers(rg, `Microsoft.EventHub/namespaces/${str(i, 'namespaceName')}/eventhubs/${str(i, 'eventHubName')}`) },
+  'azure-native:eventhub:EventHub': {
+    nameKey: 'eventHubName',
+    id: (i, rg) => providers(rg, `Microsoft.EventHub/namespaces/${str(i, 'namespaceName')}/eventhubs/${str(i, 'eventHubName')}`),
+  },
   'azure-native:servicebus:Namespace': {
     nameKey: 'namespaceName',
     id: (i, rg) => providers(rg, `Microsoft.ServiceBus/namespaces/${str(i, 'namespaceName')}`),
     outputs: (_, name) => ({ serviceBusEndpoint: `https://${name}.servicebus.windows.net:443/` }),
   },
-  'azure-native:servicebus:Queue': { nameKey: 'queueName', id: (i, rg) => providers(rg, `Microsoft.ServiceBus/namespaces/${str(i, 'namespaceName')}/queues/${str(i, 'queueName')}`) },
+  'azure-native:servicebus:Queue': {
+    nameKey: 'queueName',
+    id: (i, rg) => providers(rg, `Microsoft.ServiceBus/namespaces/${str(i, 'namespaceName')}/queues/${str(i, 'queueName')}`),
+  },
   'azure-native:storage:StorageAccount': {
     nameKey: 'accountName',
     id: (i, rg) => providers(rg, `Microsoft.Storage/storageAccounts/${str(i, 'accountName')}`),
@@ -81,7 +90,10 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     nameKey: 'managementPolicyName',
     id: (i, rg) => providers(rg, `Microsoft.Storage/storageAccounts/${str(i, 'accountName')}/managementPolicies/${str(i, 'managementPolicyName')}`),
   },
-  'azure-native:authorization:RoleAssignment': { nameKey: 'roleAssignmentName', id: (i) => `${str(i, 'scope')}/providers/Microsoft.Authorization/roleAssignments/${str(i, 'roleAssignmentName')}` },
+  'azure-native:authorization:RoleAssignment': {
+    nameKey: 'roleAssignmentName',
+    id: (i) => `${str(i, 'scope')}/providers/Microsoft.Authorization/roleAssignments/${str(i, 'roleAssignmentName')}`,
+  },
   'azure-native:iothub:IotHubResource': {
     nameKey: 'resourceName',
     id: (i, rg) => providers(rg, `Microsoft.Devices/IotHubs/${str(i, 'resourceName')}`),
@@ -149,7 +161,12 @@ export const azureMockCloud: MockCloud = {
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     if (args.token === 'azure-native:iothub:listIotHubResourceKeysForKeyName') {
       const inputs = args.inputs as Inputs;
-      return { keyName: inputs.keyName, rights: 'RegistryWrite, ServiceConnect, DeviceConnect', primaryKey: 'bW9jay1wcmltYXJ5LWtleQ==', secondaryKey: 'bW9jay1zZWNvbmRhcnkta2V5' };
+      return {
+        keyName: inputs.keyName,
+        rights: 'RegistryWrite, ServiceConnect, DeviceConnect',
+        primaryKey: 'bW9jay1wcmltYXJ5LWtleQ==',
+        secondaryKey: 'bW9jay1zZWNvbmRhcnkta2V5',
+      };
     }
     throw new Error(`mock Azure: no mock for function ${args.token}`);
   },

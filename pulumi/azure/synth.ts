@@ -11,18 +11,18 @@
  * answers are derived from inputs, and every list is sorted.
  */
 import * as path from 'node:path';
-import type { CloudSynthesizer } from '../../cli/backends';
+import type { CloudSynthesizer } from '../../lib/backend';
 import type { Plan } from '../../lib/plan/types';
 import { stableJson, writeFile } from '../../lib/output/write';
 import { SpecError } from '../../lib/validate/problem';
 import { assertNoSecretMaterial, type ResourceGraph } from '../shared/graph';
 import { runUnderMocks } from '../shared/mock-runner';
-import { AzureIotkit } from './components/AzureIotkit';
-import { deviceContract } from './contract';
+import { AzureIotkit } from './components/azure-iotkit';
+import { deviceContract } from './device-contract';
 import { enrollmentFile } from './enrollment';
 import { azureMockCloud } from './mocks';
-import { checkAzurePlan } from './plan-check';
-import { azureSettings, type AzureSettings } from './settings';
+import { checkAzurePlan } from './checks';
+import { azureSettings, type AzureSettings } from './layout';
 
 /** Stack name offline synthesis derives default names from (`pulumi up` uses the real stack name). */
 export const OFFLINE_STACK = 'offline';

@@ -13,16 +13,26 @@ test.each(EXAMPLE_NAMES)('%s passes the AWS checks', (name) => {
   expect(checkAwsPlan(examplePlan(name)).filter((p) => p.severity === 'error')).toEqual([]);
 });
 
-test('the examples\' function ARN in the target region gives no warning', () => {
+test("the examples' function ARN in the target region gives no warning", () => {
   expect(checkAwsPlan(examplePlan('smart-home'))).toEqual([]);
 });
 
 describe('existing sinks by ARN', () => {
   test.each([
     ['a queue ARN for a stream', 'stream', 'arn:aws:sqs:eu-west-1:123456789012:q', /is not a Kinesis data stream ARN/],
-    ['a stream in another region', 'stream', 'arn:aws:kinesis:us-east-1:123456789012:stream/s', /is in us-east-1, but the AWS target is eu-west-1: an IoT rule can only send to a Kinesis stream in its own region/],
+    [
+      'a stream in another region',
+      'stream',
+      'arn:aws:kinesis:us-east-1:123456789012:stream/s',
+      /is in us-east-1, but the AWS target is eu-west-1: an IoT rule can only send to a Kinesis stream in its own region/,
+    ],
     ['a FIFO queue', 'queue', 'arn:aws:sqs:eu-west-1:123456789012:orders.fifo', /is a FIFO queue/],
-    ['a Lambda ARN for an archive', 'archive', 'arn:aws:lambda:eu-west-1:123456789012:function:f', /is neither an S3 bucket ARN .* nor a Firehose delivery stream ARN/],
+    [
+      'a Lambda ARN for an archive',
+      'archive',
+      'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      /is neither an S3 bucket ARN .* nor a Firehose delivery stream ARN/,
+    ],
     ['a topic ARN for a function', 'function', 'arn:aws:sns:eu-west-1:123456789012:alerts', /is not a Lambda function ARN/],
   ])('rejects %s', (_, kind, arn, message) => {
     const plan = smallPlan((spec) => {
@@ -49,7 +59,10 @@ describe('existing sinks by ARN', () => {
   // lib/validate rejects ARNs without an account today, so the bucket form is checked on the mapping itself.
   test('an S3 bucket ARN for an archive or warehouse gets a kit-made Firehose stream', () => {
     const sink = { name: 'archive', kind: 'archive' as const, clouds: ['aws' as const], existing: { aws: 'arn:aws:s3:::my-archive-bucket' } };
-    expect(mapAwsSink(sink, 'eu-west-1')).toEqual({ mapping: { kind: 'archive', mode: 'existing-bucket', bucketArn: 'arn:aws:s3:::my-archive-bucket' }, issues: [] });
+    expect(mapAwsSink(sink, 'eu-west-1')).toEqual({
+      mapping: { kind: 'archive', mode: 'existing-bucket', bucketArn: 'arn:aws:s3:::my-archive-bucket' },
+      issues: [],
+    });
     expect(mapAwsSink({ ...sink, existing: { aws: 'arn:aws:s3:::Bad_Bucket' } }, 'eu-west-1').issues[0].message).toMatch(/neither an S3 bucket ARN/);
   });
 
@@ -72,7 +85,9 @@ test('a topic whose policy resource would end in a bare "*" fails the overly-per
   expect(problems.length).toBeGreaterThan(0);
   for (const p of problems) {
     expect(p).toMatchObject({ path: 'fleets.devices', severity: 'error' });
-    expect(p.message).toMatch(/device policy "aws-test-devices" fails the IOT_POLICY_OVERLY_PERMISSIVE_CHECK audit \(ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS\)/);
+    expect(p.message).toMatch(
+      /device policy "aws-test-devices" fails the IOT_POLICY_OVERLY_PERMISSIVE_CHECK audit \(ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS\)/,
+    );
   }
   expect(problems.map((p) => p.message).join('\n')).toContain('topicfilter/alerts/*');
 });
@@ -93,7 +108,7 @@ test('fleets sharing a CA with JITP must each fit in one policy', () => {
   expect(problems[0].message).toMatch(/needs \d+ policies, but fleets "devices", "other" share certificate authority "main"/);
 });
 
-test('a split part must not take another fleet\'s policy name', () => {
+test("a split part must not take another fleet's policy name", () => {
   const plan = smallPlan((spec) => {
     const publish: string[] = ['telemetry'];
     for (let i = 0; i < 30; i++) {
@@ -128,7 +143,11 @@ test('a main stack beyond the resource margin is an error with the count', () =>
   expect(layout.mainStackResources).toBeGreaterThan(400);
   const problems = checkAwsPlan(plan);
   expect(problems).toHaveLength(1);
-  expect(problems[0].message).toMatch(new RegExp(`the AWS main stack needs ${layout.mainStackResources} CloudFormation resources, over the kit's margin of 400 \\(CloudFormation allows 500 per stack\\)`));
+  expect(problems[0].message).toMatch(
+    new RegExp(
+      `the AWS main stack needs ${layout.mainStackResources} CloudFormation resources, over the kit's margin of 400 \\(CloudFormation allows 500 per stack\\)`,
+    ),
+  );
 });
 
 test('cdk/checks.ts loads without aws-cdk-lib (validate must stay cheap)', () => {

@@ -84,7 +84,9 @@ describe('bad input specific to AWS: exit 1, a clear message, nothing written', 
       spec.fleets.devices.publish = publish;
     });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/fleets\.devices: the device policy needs \d+ policies of at most 2048 characters \(whitespace excluded\), and AWS IoT attaches at most 10 policies to a certificate/);
+    expect(stderr).toMatch(
+      /fleets\.devices: the device policy needs \d+ policies of at most 2048 characters \(whitespace excluded\), and AWS IoT attaches at most 10 policies to a certificate/,
+    );
   });
 
   test('validate reports the same AWS problem', async () => {

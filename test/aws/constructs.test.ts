@@ -61,18 +61,34 @@ describe('TopicRule', () => {
 });
 
 describe('DevicePolicy', () => {
-  const connect: PolicyGrant = { action: 'iot:Connect', resource: 'client/${iot:Connection.Thing.ThingName}', condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } };
+  const connect: PolicyGrant = {
+    action: 'iot:Connect',
+    resource: 'client/${iot:Connection.Thing.ThingName}',
+    condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+  };
   test('refuses a policy the audit flags, naming the finding', () => {
-    expect(() => new DevicePolicy(stack(), 'P', { policyNames: ['p'], parts: [[connect, { action: 'iot:Publish', resource: 'topic/*' }]], region: 'eu-west-1' })).toThrow(
-      /policy "p" fails the policy audit:\n {2}IOT_POLICY_OVERLY_PERMISSIVE_CHECK \(ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS\)/,
-    );
+    expect(
+      () => new DevicePolicy(stack(), 'P', { policyNames: ['p'], parts: [[connect, { action: 'iot:Publish', resource: 'topic/*' }]], region: 'eu-west-1' }),
+    ).toThrow(/policy "p" fails the policy audit:\n {2}IOT_POLICY_OVERLY_PERMISSIVE_CHECK \(ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS\)/);
   });
   test('refuses a part over 2048 characters in the target region', () => {
-    const grants: PolicyGrant[] = [connect, ...Array.from({ length: 40 }, (_, i): PolicyGrant => ({ action: 'iot:Publish', resource: `topic/plant/some-long-literal-level-${i}/\${iot:Connection.Thing.ThingName}/data` }))];
-    expect(() => new DevicePolicy(stack(), 'P', { policyNames: ['p'], parts: [grants], region: 'eu-west-1' })).toThrow(/policy "p" is \d+ characters without whitespace in eu-west-1; AWS IoT allows 2048/);
+    const grants: PolicyGrant[] = [
+      connect,
+      ...Array.from({ length: 40 }, (_, i): PolicyGrant => ({
+        action: 'iot:Publish',
+        resource: `topic/plant/some-long-literal-level-${i}/\${iot:Connection.Thing.ThingName}/data`,
+      })),
+    ];
+    expect(() => new DevicePolicy(stack(), 'P', { policyNames: ['p'], parts: [grants], region: 'eu-west-1' })).toThrow(
+      /policy "p" is \d+ characters without whitespace in eu-west-1; AWS IoT allows 2048/,
+    );
   });
   test.each([
-    ['more than ten parts', { parts: Array.from({ length: 11 }, () => [connect]), policyNames: Array.from({ length: 11 }, (_, i) => `p${i}`) }, /11 policies; a certificate takes 1 to 10/],
+    [
+      'more than ten parts',
+      { parts: Array.from({ length: 11 }, () => [connect]), policyNames: Array.from({ length: 11 }, (_, i) => `p${i}`) },
+      /11 policies; a certificate takes 1 to 10/,
+    ],
     ['a name per part', { parts: [[connect]], policyNames: ['a', 'b'] }, /2 names for 1 policies/],
     ['a bad name', { parts: [[connect]], policyNames: ['bad name'] }, /"bad name" is not a valid AWS IoT policy name/],
   ])('refuses %s', (_, props, message) => {
@@ -83,29 +99,45 @@ describe('DevicePolicy', () => {
 describe('sinks', () => {
   test.each([0, 366, 1.5])('StreamSink refuses retentionDays %p', (days) => {
     const s = stack();
-    expect(() => new StreamSink(s, 'S', { encryptionKey: key(s), retentionDays: days })).toThrow(`retentionDays must be a whole number of days from 1 to 365 (Kinesis keeps 24 to 8760 hours), got ${days}`);
+    expect(() => new StreamSink(s, 'S', { encryptionKey: key(s), retentionDays: days })).toThrow(
+      `retentionDays must be a whole number of days from 1 to 365 (Kinesis keeps 24 to 8760 hours), got ${days}`,
+    );
   });
   test('StreamSink defaults to 24 hours, on-demand, KMS, retained', () => {
     const s = stack();
     new StreamSink(s, 'S', { encryptionKey: key(s) });
     Template.fromStack(s).hasResource('AWS::Kinesis::Stream', {
-      Properties: Match.objectLike({ RetentionPeriodHours: 24, StreamModeDetails: { StreamMode: 'ON_DEMAND' }, StreamEncryption: Match.objectLike({ EncryptionType: 'KMS' }) }),
+      Properties: Match.objectLike({
+        RetentionPeriodHours: 24,
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        StreamEncryption: Match.objectLike({ EncryptionType: 'KMS' }),
+      }),
       DeletionPolicy: 'Retain',
     });
   });
   test.each([0, 15])('QueueSink refuses retentionDays %p', (days) => {
     const s = stack();
-    expect(() => new QueueSink(s, 'Q', { encryptionKey: key(s), retentionDays: days })).toThrow(`retentionDays must be a whole number of days from 1 to 14 (the SQS maximum), got ${days}`);
+    expect(() => new QueueSink(s, 'Q', { encryptionKey: key(s), retentionDays: days })).toThrow(
+      `retentionDays must be a whole number of days from 1 to 14 (the SQS maximum), got ${days}`,
+    );
   });
   test('DeadLetterQueue refuses a retention SQS cannot keep', () => {
     const s = stack();
-    expect(() => new DeadLetterQueue(s, 'D', { encryptionKey: key(s), retentionPeriod: Duration.days(15) })).toThrow(/retentionPeriod must be 60 seconds to 14 days, got 15 days/);
+    expect(() => new DeadLetterQueue(s, 'D', { encryptionKey: key(s), retentionPeriod: Duration.days(15) })).toThrow(
+      /retentionPeriod must be 60 seconds to 14 days, got 15 days/,
+    );
   });
   test('SinkBucket tiers archives only when they are kept long enough', () => {
     const tiers = (retentionDays: number | undefined) => {
       const s = stack();
       const logs = new Bucket(s, 'Logs');
-      new SinkBucket(s, 'B', { encryptionKey: key(s), accessLogsBucket: logs, accessLogsPrefix: 'b/', archiveTiering: true, ...(retentionDays !== undefined ? { retentionDays } : {}) });
+      new SinkBucket(s, 'B', {
+        encryptionKey: key(s),
+        accessLogsBucket: logs,
+        accessLogsPrefix: 'b/',
+        archiveTiering: true,
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+      });
       const buckets = Template.fromStack(s).findResources('AWS::S3::Bucket', { Properties: { LifecycleConfiguration: Match.anyValue() } });
       const [rule] = Object.values(buckets)[0].Properties.LifecycleConfiguration.Rules;
       return rule.Transitions !== undefined;
@@ -116,12 +148,18 @@ describe('sinks', () => {
   });
   test('SinkBucket refuses a negative retention', () => {
     const s = stack();
-    expect(() => new SinkBucket(s, 'B', { encryptionKey: key(s), accessLogsBucket: new Bucket(s, 'L'), accessLogsPrefix: 'x/', retentionDays: -1 })).toThrow('retentionDays must be a positive whole number, got -1');
+    expect(() => new SinkBucket(s, 'B', { encryptionKey: key(s), accessLogsBucket: new Bucket(s, 'L'), accessLogsPrefix: 'x/', retentionDays: -1 })).toThrow(
+      'retentionDays must be a positive whole number, got -1',
+    );
   });
   test('S3DeliveryStream refuses buffering Firehose does not allow', () => {
     const s = stack();
-    expect(() => new S3DeliveryStream(s, 'D', { bucket: new Bucket(s, 'B'), layout: 'archive', bufferingIntervalSeconds: 901 })).toThrow('bufferingIntervalSeconds must be 0 to 900, got 901');
-    expect(() => new S3DeliveryStream(stack(), 'D', { bucket: new Bucket(stack(), 'B'), layout: 'archive', bufferingSizeMiB: 129 })).toThrow('bufferingSizeMiB must be 1 to 128, got 129');
+    expect(() => new S3DeliveryStream(s, 'D', { bucket: new Bucket(s, 'B'), layout: 'archive', bufferingIntervalSeconds: 901 })).toThrow(
+      'bufferingIntervalSeconds must be 0 to 900, got 901',
+    );
+    expect(() => new S3DeliveryStream(stack(), 'D', { bucket: new Bucket(stack(), 'B'), layout: 'archive', bufferingSizeMiB: 129 })).toThrow(
+      'bufferingSizeMiB must be 1 to 128, got 129',
+    );
   });
   test('DataKey refuses an AWS-reserved alias', () => {
     expect(() => new DataKey(stack(), 'K', { alias: 'aws/iot' })).toThrow(/alias "aws\/iot" must be/);
@@ -132,12 +170,24 @@ describe('identity and registration', () => {
   const pem = fs.readFileSync(CA_PEM, 'utf8');
   test('CertificateAuthority refuses anything holding a private key', () => {
     const leaked = `${pem}\n${pemMarker('BEGIN', 'PRIVATE KEY')}\nAAAA\n${pemMarker('END', 'PRIVATE KEY')}\n`;
-    expect(() => new CertificateAuthority(stack(), 'Ca', { registrations: [{ pem: leaked, sha256: 'ab'.repeat(32), mode: 'SNI_ONLY' }], templateBody: {}, provisioningRoleArn: 'arn:aws:iam::123456789012:role/r' })).toThrow(
-      /contains a private key; only public certificates may be registered/,
-    );
+    expect(
+      () =>
+        new CertificateAuthority(stack(), 'Ca', {
+          registrations: [{ pem: leaked, sha256: 'ab'.repeat(32), mode: 'SNI_ONLY' }],
+          templateBody: {},
+          provisioningRoleArn: 'arn:aws:iam::123456789012:role/r',
+        }),
+    ).toThrow(/contains a private key; only public certificates may be registered/);
   });
   test('CertificateAuthority refuses DEFAULT mode without a verification certificate', () => {
-    expect(() => new CertificateAuthority(stack(), 'Ca', { registrations: [{ pem, sha256: 'cd'.repeat(32), mode: 'DEFAULT' }], templateBody: {}, provisioningRoleArn: 'r' })).toThrow(/DEFAULT mode without a verification certificate/);
+    expect(
+      () =>
+        new CertificateAuthority(stack(), 'Ca', {
+          registrations: [{ pem, sha256: 'cd'.repeat(32), mode: 'DEFAULT' }],
+          templateBody: {},
+          provisioningRoleArn: 'r',
+        }),
+    ).toThrow(/DEFAULT mode without a verification certificate/);
   });
 
   test('a verification certificate signed by the CA registers that CA in DEFAULT mode; the other stays SNI_ONLY', async () => {
@@ -179,8 +229,12 @@ describe('identity and registration', () => {
 
   test('EnrolledDevice refuses a "CSR" that holds a private key, and an invalid thing name', () => {
     const withKey = `-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n${pemMarker('BEGIN', 'EC PRIVATE KEY')}\nAA\n${pemMarker('END', 'EC PRIVATE KEY')}`;
-    expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'd1', fleet: 'f', csrPem: withKey, policyNames: ['p'] })).toThrow(/refusing anything that holds a private key/);
-    expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'bad id', fleet: 'f', policyNames: ['p'] })).toThrow(/device id "bad id" is not a valid thing name/);
+    expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'd1', fleet: 'f', csrPem: withKey, policyNames: ['p'] })).toThrow(
+      /refusing anything that holds a private key/,
+    );
+    expect(() => new EnrolledDevice(stack(), 'D', { deviceId: 'bad id', fleet: 'f', policyNames: ['p'] })).toThrow(
+      /device id "bad id" is not a valid thing name/,
+    );
   });
   test('a device without CSR is a thing of its fleet and nothing else', () => {
     const s = stack();
@@ -192,7 +246,9 @@ describe('identity and registration', () => {
   });
   test('FleetIdentity and FleetMembership validate names and contents', () => {
     expect(() => new FleetIdentity(stack(), 'F', { name: 'bad.name' })).toThrow('"bad.name" must be 1 to 128 of letters, digits, ":", "_" and "-"');
-    expect(() => new FleetMembership(stack(), 'M', { serviceToken: 'arn', thingGroupName: 'g', thingTypeName: 't', thingNames: [], things: [] })).toThrow('needs at least one thing');
+    expect(() => new FleetMembership(stack(), 'M', { serviceToken: 'arn', thingGroupName: 'g', thingTypeName: 't', thingNames: [], things: [] })).toThrow(
+      'needs at least one thing',
+    );
   });
   test('ProvisioningRole never allows creating policies and names the fleet policies exactly', () => {
     const s = stack();
@@ -208,10 +264,14 @@ describe('identity and registration', () => {
 
 describe('account settings', () => {
   test('IotLogging refuses an unknown level', () => {
-    expect(() => new IotLogging(stack(), 'L', { logLevel: 'LOUD' as IotLogLevel })).toThrow('logLevel must be one of DEBUG, INFO, ERROR, WARN, DISABLED, got "LOUD"');
+    expect(() => new IotLogging(stack(), 'L', { logLevel: 'LOUD' as IotLogLevel })).toThrow(
+      'logLevel must be one of DEBUG, INFO, ERROR, WARN, DISABLED, got "LOUD"',
+    );
   });
   test('DeviceDefenderAudit runs daily', () => {
-    expect(() => new DeviceDefenderAudit(stack(), 'A', { scheduledAuditName: 'a', frequency: 'WEEKLY' })).toThrow(/frequency "WEEKLY" needs a day of week or month/);
+    expect(() => new DeviceDefenderAudit(stack(), 'A', { scheduledAuditName: 'a', frequency: 'WEEKLY' })).toThrow(
+      /frequency "WEEKLY" needs a day of week or month/,
+    );
   });
 });
 

@@ -14,7 +14,13 @@ test('templates do not depend on the environment of the machine that synthesizes
   const saved = { ...process.env };
   try {
     const first = synthesizeAwsTemplates(plan);
-    Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '999999999999', CDK_DEFAULT_REGION: 'ap-southeast-2', AWS_REGION: 'sa-east-1', AWS_DEFAULT_REGION: 'sa-east-1', TZ: 'Pacific/Chatham' });
+    Object.assign(process.env, {
+      CDK_DEFAULT_ACCOUNT: '999999999999',
+      CDK_DEFAULT_REGION: 'ap-southeast-2',
+      AWS_REGION: 'sa-east-1',
+      AWS_DEFAULT_REGION: 'sa-east-1',
+      TZ: 'Pacific/Chatham',
+    });
     const second = synthesizeAwsTemplates(plan);
     expect(second).toEqual(first);
   } finally {

@@ -29,7 +29,11 @@ test('the industrial plant PLC policy grants exactly its topics', () => {
       },
       // Only "status" is declared retained.
       { Effect: 'Allow', Action: 'iot:RetainPublish', Resource: `${a}:topic/factory/*/*/${THING}/status` },
-      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`${a}:topicfilter/factory/*/${THING}/firmware`, `${a}:topicfilter/factory/*/*/${THING}/setpoint`] },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: [`${a}:topicfilter/factory/*/${THING}/firmware`, `${a}:topicfilter/factory/*/*/${THING}/setpoint`],
+      },
       { Effect: 'Allow', Action: 'iot:Receive', Resource: [`${a}:topic/factory/*/${THING}/firmware`, `${a}:topic/factory/*/*/${THING}/setpoint`] },
     ],
   });
@@ -98,6 +102,8 @@ test('a policy that cannot fit in ten policies is an error naming the fleet', ()
   const problems = checkAwsPlan(plan).filter((p) => p.severity === 'error');
   expect(problems).toHaveLength(1);
   expect(problems[0].path).toBe('fleets.devices');
-  expect(problems[0].message).toMatch(/the device policy needs \d+ policies of at most 2048 characters \(whitespace excluded\), and AWS IoT attaches at most 10 policies to a certificate/);
+  expect(problems[0].message).toMatch(
+    /the device policy needs \d+ policies of at most 2048 characters \(whitespace excluded\), and AWS IoT attaches at most 10 policies to a certificate/,
+  );
   expect(problems[0].message).toMatch(/fleet "devices"/);
 });

@@ -48,7 +48,7 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
     expect(templates.map((t) => t.stackName)).toEqual([`iotkit-${plan.name}`, ...(hasDevices ? [`iotkit-${plan.name}-devices-1`] : [])]);
   });
 
-  test('every route with an AWS sink is one topic rule on SQL 2016-03-23 with an error action into the kit\'s dead-letter queue', () => {
+  test("every route with an AWS sink is one topic rule on SQL 2016-03-23 with an error action into the kit's dead-letter queue", () => {
     const { plan, main } = example(name);
     const template = Template.fromJSON(main);
     const { layout } = layoutAwsPlan(plan);
@@ -110,7 +110,11 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
             for (const action of asList<string>(s.Action)) expect(action).not.toContain('*');
             if (asList(s.Resource).includes('*')) {
               expect(s.Sid).toBe('Registration');
-              expect(asList(s.Action).every((a) => ['iot:RegisterThing', 'iot:RegisterCertificate', 'iot:ListPrincipalPolicies', 'iot:CreateCertificateFromCsr'].includes(a as string))).toBe(true);
+              expect(
+                asList(s.Action).every((a) =>
+                  ['iot:RegisterThing', 'iot:RegisterCertificate', 'iot:ListPrincipalPolicies', 'iot:CreateCertificateFromCsr'].includes(a as string),
+                ),
+              ).toBe(true);
             }
           }
         }
@@ -142,7 +146,12 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
       const arn = `arn:${region.startsWith('cn-') ? 'aws-cn' : 'aws'}:iot:${region}:123456789012`;
       const connect = doc.Statement.filter((s: { Action: string }) => s.Action === 'iot:Connect');
       expect(connect).toEqual([
-        { Effect: 'Allow', Action: 'iot:Connect', Resource: `${arn}:client/\${iot:Connection.Thing.ThingName}`, Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } },
+        {
+          Effect: 'Allow',
+          Action: 'iot:Connect',
+          Resource: `${arn}:client/\${iot:Connection.Thing.ThingName}`,
+          Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+        },
       ]);
       const t = (n: string) => topics.get(n)?.awsPolicyTopic;
       expect(byAction('iot:Publish')).toEqual(fleet.publish.map((n) => `${arn}:topic/${t(n)}`));
@@ -189,7 +198,7 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
     }
   });
 
-  test('sinks are encrypted with the kit key, TLS-only, retained, with the plan\'s retention', () => {
+  test("sinks are encrypted with the kit key, TLS-only, retained, with the plan's retention", () => {
     const { plan, main } = example(name);
     const template = Template.fromJSON(main);
     const [key] = resourcesOfType(main, 'AWS::KMS::Key').map(([id]) => id);
@@ -199,7 +208,10 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
       const mine = Object.entries(main.Resources).filter(([id]) => id.startsWith(`Sinks${sink.name}`));
       if (sink.kind === 'stream') {
         const [[, stream]] = mine.filter(([, r]) => r.Type === 'AWS::Kinesis::Stream');
-        expect(stream.Properties).toMatchObject({ StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [key, 'Arn'] } }, RetentionPeriodHours: (sink.retentionDays ?? 1) * 24 });
+        expect(stream.Properties).toMatchObject({
+          StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
+          RetentionPeriodHours: (sink.retentionDays ?? 1) * 24,
+        });
         expect(stream.DeletionPolicy).toBe('Retain');
       } else if (sink.kind === 'queue') {
         const queues = mine.filter(([, r]) => r.Type === 'AWS::SQS::Queue');
@@ -211,8 +223,16 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
       } else if (sink.kind === 'archive' || sink.kind === 'warehouse') {
         const [[, bucket]] = mine.filter(([, r]) => r.Type === 'AWS::S3::Bucket');
         expect(bucket.DeletionPolicy).toBe('Retain');
-        expect(bucket.Properties?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] } });
-        expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(bucket.Properties?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] },
+        });
+        expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
         expect(bucket.Properties?.LoggingConfiguration).toBeDefined();
         const rule = bucket.Properties?.LifecycleConfiguration.Rules[0];
         expect(rule.ExpirationInDays).toBe(sink.retentionDays);
@@ -233,12 +253,15 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
     }
   });
 
-  test('account settings: IoT logging at the spec\'s level, Device Defender audit configured and scheduled', () => {
+  test("account settings: IoT logging at the spec's level, Device Defender audit configured and scheduled", () => {
     const { plan, main } = example(name);
     const template = Template.fromJSON(main);
     template.hasResourceProperties('AWS::IoT::Logging', { AccountId: { Ref: 'AWS::AccountId' }, DefaultLogLevel: plan.targets.aws?.logLevel ?? 'ERROR' });
     template.hasResourceProperties('AWS::IoT::AccountAuditConfiguration', {
-      AuditCheckConfigurations: Match.objectLike({ IotPolicyOverlyPermissiveCheck: { Enabled: true }, IoTPolicyPotentialMisConfigurationCheck: { Enabled: true } }),
+      AuditCheckConfigurations: Match.objectLike({
+        IotPolicyOverlyPermissiveCheck: { Enabled: true },
+        IoTPolicyPotentialMisConfigurationCheck: { Enabled: true },
+      }),
     });
     template.hasResourceProperties('AWS::IoT::ScheduledAudit', {
       Frequency: 'DAILY',
@@ -268,7 +291,7 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
   });
 });
 
-test('smart-home: the function sink is invoked by its ARN, permitted for each rule\'s ARN only', () => {
+test("smart-home: the function sink is invoked by its ARN, permitted for each rule's ARN only", () => {
   const { main } = example('smart-home');
   const template = Template.fromJSON(main);
   const fn = 'arn:aws:lambda:eu-west-1:123456789012:function:smart-home-notify';
@@ -282,7 +305,10 @@ test('smart-home: the function sink is invoked by its ARN, permitted for each ru
       SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:rule/${rule}`]] },
     });
   }
-  template.hasResourceProperties('AWS::IoT::TopicRule', { RuleName: 'smart_home_lowBattery', TopicRulePayload: Match.objectLike({ Actions: [{ Lambda: { FunctionArn: fn } }] }) });
+  template.hasResourceProperties('AWS::IoT::TopicRule', {
+    RuleName: 'smart_home_lowBattery',
+    TopicRulePayload: Match.objectLike({ Actions: [{ Lambda: { FunctionArn: fn } }] }),
+  });
 });
 
 test('smart-home: the stream partition key is the device id level', () => {
@@ -305,7 +331,12 @@ test('transportation: republish goes to the advisory topic of the same region an
     {
       Action: 'iot:Publish',
       Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':topic/city/*/vehicle/*/advisory']] },
+      Resource: {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':topic/city/*/vehicle/*/advisory'],
+        ],
+      },
     },
   ]);
 });
@@ -328,7 +359,7 @@ test('industrial-plant: QoS 2 alarms are routed at the accepted QoS 1, status is
   );
 });
 
-test('industrial-plant: enumerated devices are things of their fleet in a devices stack, joined to the fleet group through the main stack\'s exports', () => {
+test("industrial-plant: enumerated devices are things of their fleet in a devices stack, joined to the fleet group through the main stack's exports", () => {
   const { parsed, main } = example('industrial-plant');
   const devices = parsed.get('iotkit-plant-devices-1');
   expect(devices).toBeDefined();

@@ -75,14 +75,31 @@ test('create: gives every thing the fleet type and group, then answers SUCCESS',
     { command: 'AddThingToThingGroup', input: { thingGroupName: 'plant-plcs', thingName: 'b' } },
   ]);
   expect(responses).toEqual([
-    { url: base.ResponseURL, method: 'PUT', Status: 'SUCCESS', Reason: '', PhysicalResourceId: 'Membership-plant-plcs', StackId: 'stack', RequestId: 'req', LogicalResourceId: 'Membership' },
+    {
+      url: base.ResponseURL,
+      method: 'PUT',
+      Status: 'SUCCESS',
+      Reason: '',
+      PhysicalResourceId: 'Membership-plant-plcs',
+      StackId: 'stack',
+      RequestId: 'req',
+      LogicalResourceId: 'Membership',
+    },
   ]);
 });
 
 test('update: things that left the list leave the group, the rest (re)join; the physical id is kept', async () => {
   const { handler, sent, responses } = load();
-  await handler({ ...base, RequestType: 'Update', PhysicalResourceId: 'kept', ResourceProperties: { ...props, ThingNames: ['b', 'c'] }, OldResourceProperties: props });
-  expect(sent.filter((s) => s.command === 'RemoveThingFromThingGroup')).toEqual([{ command: 'RemoveThingFromThingGroup', input: { thingGroupName: 'plant-plcs', thingName: 'a' } }]);
+  await handler({
+    ...base,
+    RequestType: 'Update',
+    PhysicalResourceId: 'kept',
+    ResourceProperties: { ...props, ThingNames: ['b', 'c'] },
+    OldResourceProperties: props,
+  });
+  expect(sent.filter((s) => s.command === 'RemoveThingFromThingGroup')).toEqual([
+    { command: 'RemoveThingFromThingGroup', input: { thingGroupName: 'plant-plcs', thingName: 'a' } },
+  ]);
   expect(sent.filter((s) => s.command === 'AddThingToThingGroup').map((s) => s.input.thingName)).toEqual(['b', 'c']);
   expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'kept' });
 });
@@ -96,7 +113,9 @@ test('delete: every thing leaves the group; things already gone are fine', async
 });
 
 test('an AWS error answers FAILED with the reason, so the stack rolls back instead of hanging', async () => {
-  const { handler, responses } = load((s) => (s.command === 'AddThingToThingGroup' ? Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }) : undefined));
+  const { handler, responses } = load((s) =>
+    s.command === 'AddThingToThingGroup' ? Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }) : undefined,
+  );
   await handler({ ...base, RequestType: 'Create', ResourceProperties: props });
   expect(responses).toHaveLength(1);
   expect(responses[0]).toMatchObject({ Status: 'FAILED', Reason: 'Throttled' });

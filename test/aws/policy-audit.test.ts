@@ -59,14 +59,26 @@ describe('IOT_POLICY_OVERLY_PERMISSIVE_CHECK', () => {
     ['"*" resource', policy(connectOk, allow('iot:Publish', '*')), /on every resource \("\*"\)/],
     ['every topic', policy(connectOk, allow('iot:Publish', `${P}:topic/*`)), /allows every topic/],
     ['every topic filter', policy(connectOk, allow('iot:Subscribe', `${P}:topicfilter/*`)), /allows every topicfilter/],
-    ['a trailing "*" like "#"', policy(connectOk, allow('iot:Publish', `${P}:topic/factory/*`)), /trailing "\*" matches every topic starting with "factory\/" \(like the MQTT filter "factory\/#"\)/],
+    [
+      'a trailing "*" like "#"',
+      policy(connectOk, allow('iot:Publish', `${P}:topic/factory/*`)),
+      /trailing "\*" matches every topic starting with "factory\/" \(like the MQTT filter "factory\/#"\)/,
+    ],
     ['a leading "*"', policy(connectOk, allow('iot:Receive', `${P}:topic/*/telemetry`)), /leading "\*"/],
     ['any region', policy(connectOk, allow('iot:Publish', `arn:aws:iot:*:123456789012:topic/a/${THING}`)), /partition, service, region, account/],
     ['any account', policy(connectOk, allow('iot:Publish', `arn:aws:iot:eu-west-1:*:topic/a/${THING}`)), /partition, service, region, account/],
     ['connect with any client id', policy(allow('iot:Connect', `${P}:client/*`)), /allows every client|client ids matching/],
     ['connect as ${iot:ClientId}', policy(allow('iot:Connect', `${P}:client/\${iot:ClientId}`)), /\$\{iot:ClientId\} is whatever client id the device sends/],
-    ['connect as the thing without IsAttached', policy(allow('iot:Connect', `${P}:client/${THING}`)), /without the condition \{"Bool": \{"iot:Connection.Thing.IsAttached": "true"\}\}/],
-    ['connect with IsAttached false', policy(allow('iot:Connect', `${P}:client/${THING}`, { Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'false' } } })), /without the condition/],
+    [
+      'connect as the thing without IsAttached',
+      policy(allow('iot:Connect', `${P}:client/${THING}`)),
+      /without the condition \{"Bool": \{"iot:Connection.Thing.IsAttached": "true"\}\}/,
+    ],
+    [
+      'connect with IsAttached false',
+      policy(allow('iot:Connect', `${P}:client/${THING}`, { Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'false' } } })),
+      /without the condition/,
+    ],
     ['Allow with NotAction', policy(connectOk, { Effect: 'Allow', NotAction: 'iot:Connect', Resource: `${P}:topic/a` }), /allows with NotAction/],
     ['Allow with NotResource', policy(connectOk, { Effect: 'Allow', Action: 'iot:Publish', NotResource: `${P}:topic/a` }), /allows with NotResource/],
   ])('flags %s', (_, doc, message) => {
@@ -93,14 +105,22 @@ describe('IOT_POLICY_OVERLY_PERMISSIVE_CHECK', () => {
 
 describe('IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK', () => {
   test('MQTT wildcards in a Deny statement', () => {
-    const doc = policy(connectOk, allow('iot:Subscribe', `${P}:topicfilter/building/${THING}/*`), deny('iot:Subscribe', `${P}:topicfilter/building/${THING}/#`));
+    const doc = policy(
+      connectOk,
+      allow('iot:Subscribe', `${P}:topicfilter/building/${THING}/*`),
+      deny('iot:Subscribe', `${P}:topicfilter/building/${THING}/#`),
+    );
     const findings = auditIotPolicy(doc);
     expect(reasons(findings)).toContain('IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK/POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT');
     expect(findings[0].message).toMatch(/"\+" and "#" are literal characters in policies/);
   });
 
   test('a Deny on one topic filter that MQTT wildcards bypass (Deny-then-Allow overlap)', () => {
-    const doc = policy(connectOk, allow('iot:Subscribe', `${P}:topicfilter/building/${THING}/*`), deny('iot:Subscribe', `${P}:topicfilter/building/${THING}/control_room`));
+    const doc = policy(
+      connectOk,
+      allow('iot:Subscribe', `${P}:topicfilter/building/${THING}/*`),
+      deny('iot:Subscribe', `${P}:topicfilter/building/${THING}/control_room`),
+    );
     const findings = auditIotPolicy(doc);
     expect(reasons(findings)).toEqual(['IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK/TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS']);
     expect(findings[0].message).toMatch(/also deny iot:Receive on the topic/);
@@ -131,7 +151,11 @@ describe('IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK', () => {
     ['a bad effect', policy({ Effect: 'Maybe', Action: 'iot:Publish', Resource: `${P}:topic/a` }), /Effect "Maybe"/],
     ['a resource that is not an ARN', policy(connectOk, allow('iot:Publish', 'topic/a')), /not an AWS IoT resource ARN/],
   ])('a malformed policy: %s', (_, doc, message) => {
-    expect(auditIotPolicy(doc).map((f) => f.message).join('\n')).toMatch(message);
+    expect(
+      auditIotPolicy(doc)
+        .map((f) => f.message)
+        .join('\n'),
+    ).toMatch(message);
   });
 });
 

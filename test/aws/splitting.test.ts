@@ -107,9 +107,13 @@ test('CSR devices get a certificate from their CSR, attached to their thing and 
     expect(r.Properties?.CertificateSigningRequest).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
     expect(r.Properties?.Status).toBe('ACTIVE');
     const principal = { 'Fn::GetAtt': [id, 'Arn'] };
-    const [[, thingAttachment]] = resourcesOfType(t, 'AWS::IoT::ThingPrincipalAttachment').filter(([, a]) => JSON.stringify(a.Properties?.Principal) === JSON.stringify(principal));
+    const [[, thingAttachment]] = resourcesOfType(t, 'AWS::IoT::ThingPrincipalAttachment').filter(
+      ([, a]) => JSON.stringify(a.Properties?.Principal) === JSON.stringify(principal),
+    );
     expect(thingAttachment.Properties?.ThingName).toEqual({ Ref: expect.stringMatching(/Thing/) });
-    const [[, policyAttachment]] = resourcesOfType(t, 'AWS::IoT::PolicyPrincipalAttachment').filter(([, a]) => JSON.stringify(a.Properties?.Principal) === JSON.stringify(principal));
+    const [[, policyAttachment]] = resourcesOfType(t, 'AWS::IoT::PolicyPrincipalAttachment').filter(
+      ([, a]) => JSON.stringify(a.Properties?.Principal) === JSON.stringify(principal),
+    );
     expect(policyAttachment.Properties?.PolicyName).toEqual({ 'Fn::ImportValue': expect.any(String) });
   }
 });

@@ -56,7 +56,10 @@ function variantPlan(): Plan {
   return { ...plan, sinks: plan.sinks.map((x) => (x === archive ? { ...x, existing: { aws: 'arn:aws:s3:::my-archive-bucket' } } : x)) };
 }
 
-const scenarios: Array<[string, () => Plan]> = [...EXAMPLE_NAMES.map((n): [string, () => Plan] => [n, () => examplePlan(n)]), ['fleet-template with existing sinks', variantPlan]];
+const scenarios: Array<[string, () => Plan]> = [
+  ...EXAMPLE_NAMES.map((n): [string, () => Plan] => [n, () => examplePlan(n)]),
+  ['fleet-template with existing sinks', variantPlan],
+];
 
 test.each(scenarios)('%s: every cdk-nag finding is acknowledged where it occurs, and every acknowledgment answers a finding', (_, makePlan) => {
   const { findings, acks } = findingsAndAcks(makePlan());
@@ -108,28 +111,46 @@ describe('IotPolicyAuditPlugin', () => {
     app.synth();
   }
   const sub = (resource: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
-  const connect = { Effect: 'Allow', Action: 'iot:Connect', Resource: sub('client/${!iot:Connection.Thing.ThingName}'), Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } };
+  const connect = {
+    Effect: 'Allow',
+    Action: 'iot:Connect',
+    Resource: sub('client/${!iot:Connection.Thing.ThingName}'),
+    Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+  };
 
   test('passes a least-privilege policy', () => {
-    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Allow', Action: 'iot:Publish', Resource: sub('topic/a/${!iot:Connection.Thing.ThingName}') }] })).not.toThrow();
+    expect(() =>
+      synthWith({
+        Version: '2012-10-17',
+        Statement: [connect, { Effect: 'Allow', Action: 'iot:Publish', Resource: sub('topic/a/${!iot:Connection.Thing.ThingName}') }],
+      }),
+    ).not.toThrow();
   });
 
   test('fails synthesis on an overly permissive policy', () => {
-    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Allow', Action: 'iot:*', Resource: '*' }] })).toThrow(/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/);
+    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Allow', Action: 'iot:*', Resource: '*' }] })).toThrow(
+      /IOT_POLICY_OVERLY_PERMISSIVE_CHECK/,
+    );
   });
 
   test('fails synthesis on a misconfigured policy', () => {
-    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Deny', Action: 'iot:Subscribe', Resource: sub('topicfilter/a/#') }] })).toThrow(/IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK/);
+    expect(() =>
+      synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Deny', Action: 'iot:Subscribe', Resource: sub('topicfilter/a/#') }] }),
+    ).toThrow(/IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK/);
   });
 
   test('fails synthesis on a policy over 2048 characters once resolved', () => {
     const topics = Array.from({ length: 40 }, (_, i) => sub(`topic/plant/some-long-literal-level-${i}/\${!iot:Connection.Thing.ThingName}/data`));
-    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Allow', Action: 'iot:Publish', Resource: topics }] })).toThrow(/IOT_POLICY_MAX_LENGTH/);
+    expect(() => synthWith({ Version: '2012-10-17', Statement: [connect, { Effect: 'Allow', Action: 'iot:Publish', Resource: topics }] })).toThrow(
+      /IOT_POLICY_MAX_LENGTH/,
+    );
   });
 
   test('resolves the intrinsics CloudFormation would', () => {
     const pseudo = { region: 'cn-north-1', account: '123456789012' };
-    expect(resolveIntrinsics({ 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:client/${!iot:ClientId}' }, pseudo)).toBe('arn:aws-cn:iot:cn-north-1:123456789012:client/${iot:ClientId}');
+    expect(resolveIntrinsics({ 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:client/${!iot:ClientId}' }, pseudo)).toBe(
+      'arn:aws-cn:iot:cn-north-1:123456789012:client/${iot:ClientId}',
+    );
     expect(resolveIntrinsics({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':x']] }, pseudo)).toBe('arn:aws-cn:x');
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['X', 'Arn'] }, pseudo)).toBe(UNRESOLVED);
     expect(resolveIntrinsics({ 'Fn::Sub': '${Other}' }, pseudo)).toBe(UNRESOLVED);

@@ -114,7 +114,7 @@ describe('bad input for Azure: exit 1, the message, nothing written', () => {
 });
 
 test('the Azure plan check loads no @pulumi package (validate stays cheap)', () => {
-  const script = "require('./pulumi/azure/plan-check.ts'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@pulumi'))));";
+  const script = "require('./pulumi/azure/checks.ts'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@pulumi'))));";
   const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout)).toEqual([]);

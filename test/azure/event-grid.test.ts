@@ -6,10 +6,10 @@
  */
 import type { Plan } from '../../lib/plan/types';
 import { synthesizeAzure, type AzureArtifacts } from '../../pulumi/azure/synth';
-import { checkAzurePlan } from '../../pulumi/azure/plan-check';
+import { checkAzurePlan } from '../../pulumi/azure/checks';
 import { BUILT_IN_ROLES } from '../../pulumi/azure/roles';
-import { childNames } from '../../pulumi/azure/settings';
-import { MQTT_EVENT_TYPE } from '../../pulumi/azure/components/EventGridMqttBroker';
+import { childNames } from '../../pulumi/azure/layout';
+import { MQTT_EVENT_TYPE } from '../../pulumi/azure/components/event-grid-mqtt-broker';
 import type { JsonValue } from '../../pulumi/shared/graph';
 import { asString, at, byKey, examplePlan, moveOffAzure, ofType, one, T, useEventGrid, type MutableSpec } from './helpers';
 
@@ -44,7 +44,9 @@ test('one topic space per topic, holding its Event Grid template', () => {
     plan.topics.map((t) => [childNames.topicSpace(t.name), [t.eventGridTemplate]]),
   );
   for (const s of spaces) expect((s.inputs.topicTemplates as JsonValue[]).length).toBeLessThanOrEqual(10);
-  expect(spaces.find((s) => s.inputs.topicSpaceName === 'ts-sensorTelemetry')?.inputs.topicTemplates).toEqual(['home/+/+/${client.authenticationName}/telemetry']);
+  expect(spaces.find((s) => s.inputs.topicSpaceName === 'ts-sensorTelemetry')?.inputs.topicTemplates).toEqual([
+    'home/+/+/${client.authenticationName}/telemetry',
+  ]);
 });
 
 test('a client group per fleet, selecting clients by the fleet attribute', () => {
@@ -140,7 +142,10 @@ test('the device contract uses the native topics', () => {
   const contract = JSON.parse(out.files.get('device-contract.json') ?? '{}') as Json;
   expect(contract.broker).toBe('eventgrid');
   const topics = contract.topics as Json[];
-  expect(topics.find((t) => t.name === 'sensorTelemetry')).toMatchObject({ publish: 'home/{homeId}/{room}/{deviceId}/telemetry', example: 'home/homeId-1/room-1/device-001/telemetry' });
+  expect(topics.find((t) => t.name === 'sensorTelemetry')).toMatchObject({
+    publish: 'home/{homeId}/{room}/{deviceId}/telemetry',
+    example: 'home/homeId-1/room-1/device-001/telemetry',
+  });
   expect(topics.find((t) => t.name === 'lockCommand')).toMatchObject({ subscribe: 'home/{homeId}/lock/{deviceId}/command' });
 });
 
@@ -151,7 +156,9 @@ describe('plan checks in Event Grid mode', () => {
       {
         path: 'routes[2].filter',
         severity: 'error',
-        message: expect.stringContaining("the Event Grid MQTT broker cannot apply this filter exactly: it compares with the string 'high', and Event Grid compares strings case-insensitively"),
+        message: expect.stringContaining(
+          "the Event Grid MQTT broker cannot apply this filter exactly: it compares with the string 'high', and Event Grid compares strings case-insensitively",
+        ),
       },
     ]);
   });
@@ -185,5 +192,11 @@ describe('plan checks in Event Grid mode', () => {
 
 test('Event Grid names derived from two spec names that differ only by "_" and "-" are refused', () => {
   const problems = checkAzurePlan(examplePlan('smart-home', (s) => (variant(s), (s.fleets.locks.devices = [{ id: 'lock_1' }, { id: 'lock-1' }]))));
-  expect(problems).toEqual([expect.objectContaining({ path: 'fleets.locks.devices', severity: 'error', message: expect.stringContaining('Event Grid resource name "lock-1" is derived from both device "lock-1" and device "lock_1"') })]);
+  expect(problems).toEqual([
+    expect.objectContaining({
+      path: 'fleets.locks.devices',
+      severity: 'error',
+      message: expect.stringContaining('Event Grid resource name "lock-1" is derived from both device "lock-1" and device "lock_1"'),
+    }),
+  ]);
 });

@@ -7,8 +7,8 @@ import { azureEndpointName, azureRouteName } from '../../lib/naming';
 import type { Plan } from '../../lib/plan/types';
 import { synthesizeAzure, type AzureArtifacts } from '../../pulumi/azure/synth';
 import { BUILT_IN_ROLES } from '../../pulumi/azure/roles';
-import { iotHubRouteCondition } from '../../pulumi/azure/contract';
-import { STORAGE_FILE_NAME_FORMAT } from '../../pulumi/azure/components/IotHub';
+import { iotHubRouteCondition } from '../../pulumi/azure/device-contract';
+import { STORAGE_FILE_NAME_FORMAT } from '../../pulumi/azure/components/iot-hub';
 import type { JsonValue } from '../../pulumi/shared/graph';
 import { asArray, asString, at, byKey, examplePlan, ofType, one, T } from './helpers';
 
@@ -40,7 +40,9 @@ const ROLE_OF_LIST = {
 /** Custom endpoints with the role their kind needs. */
 function typedEndpoints(out: AzureArtifacts): Array<{ endpoint: Json; role: (typeof ROLE_OF_LIST)[keyof typeof ROLE_OF_LIST] }> {
   const e = at(routing(out), 'endpoints') as Json;
-  return (Object.keys(ROLE_OF_LIST) as (keyof typeof ROLE_OF_LIST)[]).flatMap((k) => (asArray(e[k] ?? []) as Json[]).map((endpoint) => ({ endpoint, role: ROLE_OF_LIST[k] })));
+  return (Object.keys(ROLE_OF_LIST) as (keyof typeof ROLE_OF_LIST)[]).flatMap((k) =>
+    (asArray(e[k] ?? []) as Json[]).map((endpoint) => ({ endpoint, role: ROLE_OF_LIST[k] })),
+  );
 }
 
 function endpoints(out: AzureArtifacts): Json[] {
@@ -52,7 +54,13 @@ describe.each([
   ['smart-home', () => homeOut, () => home],
 ] as const)('%s on IoT Hub', (_, out, plan) => {
   test('the fallback route is enabled and sends to the built-in events endpoint', () => {
-    expect(at(routing(out()), 'fallbackRoute')).toEqual({ name: '$fallback', source: 'DeviceMessages', condition: 'true', endpointNames: ['events'], isEnabled: true });
+    expect(at(routing(out()), 'fallbackRoute')).toEqual({
+      name: '$fallback',
+      source: 'DeviceMessages',
+      condition: 'true',
+      endpointNames: ['events'],
+      isEnabled: true,
+    });
   });
 
   test('every route points at one endpoint that exists (a custom endpoint or events)', () => {
@@ -70,9 +78,20 @@ describe.each([
 
   test('one route per (route, sink on Azure) pair, named by azureRouteName, with the compiled condition guarded by topic', () => {
     const routes = asArray(at(routing(out()), 'routes')) as Json[];
-    const azure = new Set(plan().sinks.filter((s) => s.clouds.includes('azure')).map((s) => s.name));
+    const azure = new Set(
+      plan()
+        .sinks.filter((s) => s.clouds.includes('azure'))
+        .map((s) => s.name),
+    );
     const expected = plan().routes.flatMap((r) =>
-      r.to.filter((s) => azure.has(s)).map((s) => ({ name: azureRouteName(r.name, s), endpoint: azureEndpointName(s), condition: iotHubRouteCondition(r), compiled: r.compiled.azureCondition })),
+      r.to
+        .filter((s) => azure.has(s))
+        .map((s) => ({
+          name: azureRouteName(r.name, s),
+          endpoint: azureEndpointName(s),
+          condition: iotHubRouteCondition(r),
+          compiled: r.compiled.azureCondition,
+        })),
     );
     for (const e of expected) {
       const route = routes.find((r) => r.name === e.name);
@@ -120,7 +139,13 @@ describe.each([
 
   test('security defaults on the hub: no SAS anywhere, TLS 1.2, only the dps-link policy', () => {
     const props = at(one(out().graph, T.hub).inputs, 'properties') as Json;
-    expect(props).toMatchObject({ disableLocalAuth: true, disableDeviceSAS: true, disableModuleSAS: true, minTlsVersion: '1.2', publicNetworkAccess: 'Enabled' });
+    expect(props).toMatchObject({
+      disableLocalAuth: true,
+      disableDeviceSAS: true,
+      disableModuleSAS: true,
+      minTlsVersion: '1.2',
+      publicNetworkAccess: 'Enabled',
+    });
     expect(props.authorizationPolicies).toEqual([{ keyName: 'dps-link', rights: 'RegistryWrite, ServiceConnect, DeviceConnect' }]);
     expect(props.networkRuleSets).toBeUndefined();
   });
@@ -130,7 +155,12 @@ describe.each([
       expect(ns.inputs).toMatchObject({ disableLocalAuth: true, minimumTlsVersion: '1.2' });
     }
     for (const account of ofType(out().graph, T.storageAccount)) {
-      expect(account.inputs).toMatchObject({ allowBlobPublicAccess: false, allowSharedKeyAccess: false, enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' });
+      expect(account.inputs).toMatchObject({
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: 'TLS1_2',
+      });
     }
     for (const container of ofType(out().graph, T.container)) expect(container.inputs.publicAccess).toBe('None');
     for (const queue of ofType(out().graph, T.queue)) {
@@ -167,7 +197,9 @@ describe.each([
       for (const c of certs) expect(at(c.inputs, 'properties', 'isVerified')).toBe(true);
     }
     const dps = one(out().graph, T.dps);
-    expect(at(dps.inputs, 'properties', 'iotHubs')).toEqual([{ connectionString: '[secret]', location: plan().targets.azure?.location ?? 'westeurope', applyAllocationPolicy: true, allocationWeight: 1 }]);
+    expect(at(dps.inputs, 'properties', 'iotHubs')).toEqual([
+      { connectionString: '[secret]', location: plan().targets.azure?.location ?? 'westeurope', applyAllocationPolicy: true, allocationWeight: 1 },
+    ]);
     expect(at(dps.inputs, 'properties', 'allocationPolicy')).toBe('Hashed');
   });
 
@@ -218,16 +250,24 @@ test('publicNetworkAccess Disabled reaches the hub and DPS', async () => {
 });
 
 test('an existing Azure event hub is used as is: no namespace, only the role assignment on it', async () => {
-  const existing = '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/shared/providers/Microsoft.EventHub/namespaces/ops-ns/eventhubs/notify-trigger';
+  const existing =
+    '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/shared/providers/Microsoft.EventHub/namespaces/ops-ns/eventhubs/notify-trigger';
   const plan = examplePlan('smart-home', (s) => {
     s.sinks.notify.existing = { ...s.sinks.notify.existing, azure: existing };
   });
   const { graph } = await synthesizeAzure(plan);
   expect(ofType(graph, T.eventHub).map((h) => h.inputs.eventHubName)).toEqual(['telemetryStream']);
   const endpoint = (asArray(at(one(graph, T.hub).inputs, 'properties', 'routing', 'endpoints', 'eventHubs')) as Json[]).find((e) => e.name === 'sink-notify');
-  expect(endpoint).toMatchObject({ endpointUri: 'sb://ops-ns.servicebus.windows.net', entityPath: 'notify-trigger', resourceGroup: 'shared', subscriptionId: '22222222-2222-2222-2222-222222222222' });
+  expect(endpoint).toMatchObject({
+    endpointUri: 'sb://ops-ns.servicebus.windows.net',
+    entityPath: 'notify-trigger',
+    resourceGroup: 'shared',
+    subscriptionId: '22222222-2222-2222-2222-222222222222',
+  });
   const role = ofType(graph, T.role).find((r) => r.inputs.scope === existing);
-  expect(role?.inputs.roleDefinitionId).toBe(`/subscriptions/22222222-2222-2222-2222-222222222222/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.eventHubsDataSender.id}`);
+  expect(role?.inputs.roleDefinitionId).toBe(
+    `/subscriptions/22222222-2222-2222-2222-222222222222/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.eventHubsDataSender.id}`,
+  );
 });
 
 test('role assignment names are GUIDs, distinct per scope', () => {

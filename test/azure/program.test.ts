@@ -1,14 +1,14 @@
 /**
- * The `pulumi up` entry (pulumi/azure/index.ts) under mocks: it reads the
+ * The `pulumi up` entry (pulumi/azure/app.ts) under mocks: it reads the
  * spec and overrides from stack config and exports the stack outputs.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { azureMockCloud } from '../../pulumi/azure/mocks';
-import { azureSettings } from '../../pulumi/azure/settings';
+import { azureSettings } from '../../pulumi/azure/layout';
 import { EXAMPLES, examplePlan } from './helpers';
 
-type Program = typeof import('../../pulumi/azure/index');
+type Program = typeof import('../../pulumi/azure/app');
 
 function value<T>(output: pulumi.Output<T> | T | undefined): Promise<T | undefined> {
   if (output === undefined || !pulumi.Output.isInstance(output)) return Promise.resolve(output as T | undefined);
@@ -20,7 +20,8 @@ async function runProgram(config: Record<string, string>): Promise<Program> {
   pulumi.runtime.setAllConfig(config);
   let program: Program | undefined;
   jest.isolateModules(() => {
-    program = require('../../pulumi/azure/index') as Program;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after setMocks, inside isolateModules
+    program = require('../../pulumi/azure/app') as Program;
   });
   if (program === undefined) throw new Error('program did not load');
   return program;
@@ -50,7 +51,9 @@ test('a bad config value is a clear error', () => {
   const plan = examplePlan('smart-home');
   expect(() => azureSettings(plan, 'dev', (k) => (k === 'sku' ? 'S9' : undefined))).toThrow('iotkit:sku must be one of B1, B2, B3, S1, S2, S3, got "S9"');
   expect(() => azureSettings(plan, 'dev', (k) => (k === 'capacity' ? 'two' : undefined))).toThrow('iotkit:capacity must be a positive integer');
-  expect(() => azureSettings(plan, 'dev', (k) => (k === 'nameSuffix' ? 'Prod_1' : undefined))).toThrow('iotkit:nameSuffix must be 1 to 8 lowercase letters or digits');
+  expect(() => azureSettings(plan, 'dev', (k) => (k === 'nameSuffix' ? 'Prod_1' : undefined))).toThrow(
+    'iotkit:nameSuffix must be 1 to 8 lowercase letters or digits',
+  );
 });
 
 test('default names stay within Azure limits for the longest spec name', () => {

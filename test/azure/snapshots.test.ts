@@ -7,7 +7,7 @@
  */
 import { SpecError } from '../../lib/validate/problem';
 import { synthesizeAzure } from '../../pulumi/azure/synth';
-import { checkAzurePlan } from '../../pulumi/azure/plan-check';
+import { checkAzurePlan } from '../../pulumi/azure/checks';
 import { EXAMPLE_NAMES, examplePlan, moveOffAzure, useEventGrid, type ExampleName } from './helpers';
 
 async function snapshotFiles(files: ReadonlyMap<string, string>): Promise<void> {
@@ -27,7 +27,11 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
 /** What Event Grid mode refuses in each example, and the sinks the variant keeps off Azure because of it. */
 const EVENT_GRID: Record<ExampleName, { kindErrors: string[]; filterErrors: string[]; moveOff: string[] }> = {
   'smart-home': { kindErrors: ['sinks.history.kind'], filterErrors: ['routes[2].filter'], moveOff: ['alarmQueue', 'notify'] },
-  'industrial-plant': { kindErrors: ['sinks.historian.kind', 'sinks.rawArchive.kind'], filterErrors: ['routes[1].filter', 'routes[2].filter'], moveOff: ['alarmQueue'] },
+  'industrial-plant': {
+    kindErrors: ['sinks.historian.kind', 'sinks.rawArchive.kind'],
+    filterErrors: ['routes[1].filter', 'routes[2].filter'],
+    moveOff: ['alarmQueue'],
+  },
   transportation: { kindErrors: ['sinks.analytics.kind'], filterErrors: ['routes[2].filter', 'routes[3].filter'], moveOff: ['incidentQueue'] },
 };
 

@@ -91,7 +91,26 @@ describe('checkCertificate', () => {
   test('an elliptic curve below P-256 is a weak key error', () => {
     const dir = path.join(work, 'p192');
     fs.mkdirSync(dir);
-    const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime192v1', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=Old CA', '-days', '30'], dir);
+    const made = openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime192v1',
+        '-nodes',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+        '-subj',
+        '/CN=Old CA',
+        '-days',
+        '30',
+      ],
+      dir,
+    );
     expect(made.status).toBe(0);
     const parsed = readCertificateFile(path.join(dir, 'c.pem'));
     expect(parsed.keyAlgorithm).toBe('ECDSA P-192');
@@ -133,7 +152,9 @@ describe('checkCertificate', () => {
       signer: issuer,
     });
     const parsed = parseCertificatePem(certificatePem(cert), 'x.pem');
-    expect(checkCertificate(parsed, { role: 'device', now: now() }).errors).toEqual(['extended key usage lacks clientAuth: brokers reject it as a client certificate']);
+    expect(checkCertificate(parsed, { role: 'device', now: now() }).errors).toEqual([
+      'extended key usage lacks clientAuth: brokers reject it as a client certificate',
+    ]);
     expect(checkCertificate(parsed, { role: 'server', now: now() }).errors).toEqual([
       'has no DNS or IP subject alternative name: TLS clients match the host name against those only',
     ]);

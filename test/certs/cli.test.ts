@@ -125,7 +125,10 @@ describe('certs sign refuses bad CSRs', () => {
     const file = path.join(work, 'tampered.csr');
     fs.writeFileSync(file, `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`);
     const result = await certs('sign', '--dir', 'pki', '--csr', 'tampered.csr');
-    expect(result).toMatchObject({ code: 1, err: 'iotkit certs sign: tampered.csr has a signature that does not verify: it was altered, or not signed with the key it carries' });
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'iotkit certs sign: tampered.csr has a signature that does not verify: it was altered, or not signed with the key it carries',
+    });
     expect(fs.existsSync(path.join(pki, 'devices/dev-4.cert.pem'))).toBe(false);
   });
 
@@ -137,8 +140,12 @@ describe('certs sign refuses bad CSRs', () => {
   });
 
   test('a CSR whose CN is not a valid device id, or has no CN', async () => {
-    expect((await certs('sign', '--dir', 'pki', '--csr', (await csrFor('CN=has space')).file)).err).toMatch(/asks for CN "has space", which is not a valid device id/);
-    expect((await certs('sign', '--dir', 'pki', '--csr', (await csrFor('O=NoName')).file)).err).toMatch(/must have exactly one common name \(CN\), the device id; it has 0/);
+    expect((await certs('sign', '--dir', 'pki', '--csr', (await csrFor('CN=has space')).file)).err).toMatch(
+      /asks for CN "has space", which is not a valid device id/,
+    );
+    expect((await certs('sign', '--dir', 'pki', '--csr', (await csrFor('O=NoName')).file)).err).toMatch(
+      /must have exactly one common name \(CN\), the device id; it has 0/,
+    );
   });
 
   test('a CSR with a weak RSA 1024 key', async () => {
@@ -150,7 +157,9 @@ describe('certs sign refuses bad CSRs', () => {
   test('a private key or a certificate given as the CSR, never echoed', async () => {
     const key = read(path.join(pki, 'devices/dev-1.key.pem'));
     const result = await certs('sign', '--dir', 'pki', '--csr', 'pki/devices/dev-1.key.pem');
-    expect(result.err).toBe('iotkit certs sign: pki/devices/dev-1.key.pem holds a private key, not a certificate signing request: give the CSR (the key stays on the device)');
+    expect(result.err).toBe(
+      'iotkit certs sign: pki/devices/dev-1.key.pem holds a private key, not a certificate signing request: give the CSR (the key stays on the device)',
+    );
     for (const fragment of pemBodyFragments(key)) expect(result.err).not.toContain(fragment);
     expect((await certs('sign', '--dir', 'pki', '--csr', 'pki/root.cert.pem')).err).toMatch(/holds a certificate, not a certificate signing request/);
     expect((await certs('sign', '--dir', 'pki', '--csr', 'nothing.csr')).err).toMatch(/nothing\.csr does not exist/);

@@ -39,7 +39,7 @@ test('the scan finds a real private key and ignores code that only names the lab
     const made = spawnSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
     expect(made.status).toBe(0);
     const code = path.join(dir, 'code.ts');
-    fs.writeFileSync(code, "const label = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;\n");
+    fs.writeFileSync(code, 'const label = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;\n');
     expect(filesWithPrivateKeys([key, code])).toEqual([key]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -49,7 +49,10 @@ test('the scan finds a real private key and ignores code that only names the lab
 test('no file git tracks or would commit holds a private key', () => {
   const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
   expect(listed.status).toBe(0);
-  const files = listed.stdout.split('\0').filter((f) => f !== '').map((f) => path.join(REPO, f));
+  const files = listed.stdout
+    .split('\0')
+    .filter((f) => f !== '')
+    .map((f) => path.join(REPO, f));
   expect(files.length).toBeGreaterThan(10);
   expect(filesWithPrivateKeys(files)).toEqual([]);
 });
@@ -77,7 +80,10 @@ test('a full synth next to a PKI with device keys writes no private key into its
 });
 
 test('a PKI folder is ignored by git (the default one and pki/), and so are stray key files', () => {
-  const ignored = spawnSync('git', ['check-ignore', '.iotkit/pki/root.key.pem', 'pki/root.key.pem', 'examples/smart-home/ca/intermediate.key.pem'], { cwd: REPO, encoding: 'utf8' });
+  const ignored = spawnSync('git', ['check-ignore', '.iotkit/pki/root.key.pem', 'pki/root.key.pem', 'examples/smart-home/ca/intermediate.key.pem'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   expect(ignored.stdout.trim().split('\n')).toHaveLength(3);
 });
 

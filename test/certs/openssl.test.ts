@@ -53,7 +53,10 @@ test('the root and issuing CA carry CA basic constraints, path lengths and CA ke
 });
 
 test('serials are 16 random bytes, positive, different per certificate', () => {
-  const serial = (f: string) => openssl(['x509', '-in', f, '-noout', '-serial']).stdout.trim().replace(/^serial=/, '');
+  const serial = (f: string) =>
+    openssl(['x509', '-in', f, '-noout', '-serial'])
+      .stdout.trim()
+      .replace(/^serial=/, '');
   const a = serial(path.join(pki, 'root.cert.pem'));
   const b = serial(path.join(pki, 'intermediate.cert.pem'));
   expect(a).toMatch(/^[0-7][0-9A-F]{31}$/);
@@ -83,9 +86,21 @@ test('certs device: openssl verifies the chain, and the certificate is a TLS cli
 test('certs sign: a CSR made by openssl is signed into a verifiable device certificate; requested extras are ignored', async () => {
   const csr = path.join(work, 'gw-7.csr');
   const made = openssl([
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', path.join(work, 'gw-7.key'), '-subj', '/O=Somebody Else/CN=gw-7',
-    '-addext', 'subjectAltName=DNS:evil.example', '-out', csr,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    path.join(work, 'gw-7.key'),
+    '-subj',
+    '/O=Somebody Else/CN=gw-7',
+    '-addext',
+    'subjectAltName=DNS:evil.example',
+    '-out',
+    csr,
   ]);
   expect(made.status).toBe(0);
   const out = path.join(work, 'signed', 'gw-7.pem');
@@ -134,8 +149,14 @@ test('RSA on request: certs init --key rsa makes RSA 2048 CAs that sign verifiab
   expect(text(path.join(rsaPki, 'root.cert.pem'))).toContain('sha256WithRSAEncryption');
   expect((await runCerts(['device', '--dir', rsaPki, '--id', 'd1'], work)).code).toBe(0);
   const verified = openssl([
-    'verify', '-purpose', 'sslclient', '-CAfile', path.join(rsaPki, 'root.cert.pem'),
-    '-untrusted', path.join(rsaPki, 'intermediate.cert.pem'), path.join(rsaPki, 'devices', 'd1.cert.pem'),
+    'verify',
+    '-purpose',
+    'sslclient',
+    '-CAfile',
+    path.join(rsaPki, 'root.cert.pem'),
+    '-untrusted',
+    path.join(rsaPki, 'intermediate.cert.pem'),
+    path.join(rsaPki, 'devices', 'd1.cert.pem'),
   ]);
   expect(verified.status).toBe(0);
 });

@@ -41,17 +41,33 @@ describe('a certificate file', () => {
   test('yields subject, issuer, dates, fingerprint and key facts that agree with openssl', () => {
     const file = path.join(pki, 'intermediate.cert.pem');
     const cert = readCertificateFile(file);
-    const subject = openssl(['x509', '-in', file, '-noout', '-subject', '-nameopt', 'RFC2253']).stdout.trim().replace(/^subject=/, '');
-    const issuer = openssl(['x509', '-in', file, '-noout', '-issuer', '-nameopt', 'RFC2253']).stdout.trim().replace(/^issuer=/, '');
+    const subject = openssl(['x509', '-in', file, '-noout', '-subject', '-nameopt', 'RFC2253'])
+      .stdout.trim()
+      .replace(/^subject=/, '');
+    const issuer = openssl(['x509', '-in', file, '-noout', '-issuer', '-nameopt', 'RFC2253'])
+      .stdout.trim()
+      .replace(/^issuer=/, '');
     const fingerprint = openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).stdout.trim().split('=')[1].replace(/:/g, '').toLowerCase();
-    const endDate = new Date(openssl(['x509', '-in', file, '-noout', '-enddate']).stdout.trim().replace(/^notAfter=/, ''));
+    const endDate = new Date(
+      openssl(['x509', '-in', file, '-noout', '-enddate'])
+        .stdout.trim()
+        .replace(/^notAfter=/, ''),
+    );
     expect(cert.subject).toBe(subject);
     expect(cert.subject).toBe('CN=Read\\, Test Issuing CA 1,O=Read\\, Test');
     expect(cert.issuer).toBe(issuer);
     expect(cert.commonName).toBe('Read, Test Issuing CA 1');
     expect(cert.sha256).toBe(fingerprint);
     expect(cert.notAfter.getTime()).toBe(endDate.getTime());
-    expect(cert).toMatchObject({ isCa: true, pathLength: 0, keyAlgorithm: 'ECDSA P-256', keyType: 'ec', keyBits: 256, signatureAlgorithm: 'ECDSA with SHA-256', selfIssued: false });
+    expect(cert).toMatchObject({
+      isCa: true,
+      pathLength: 0,
+      keyAlgorithm: 'ECDSA P-256',
+      keyType: 'ec',
+      keyBits: 256,
+      signatureAlgorithm: 'ECDSA with SHA-256',
+      selfIssued: false,
+    });
     expect(cert.keyUsage).toEqual(['keyCertSign', 'cRLSign']);
     expect(cert.pem).toBe(read(file));
   });
@@ -95,11 +111,16 @@ describe('refusals', () => {
   test('a DER (binary) certificate, with the conversion to use', () => {
     const der = openssl(['x509', '-in', path.join(pki, 'root.cert.pem'), '-outform', 'der', '-out', path.join(work, 'root.der')]);
     expect(der.status).toBe(0);
-    expect(errorOf(() => readCertificateFile(path.join(work, 'root.der'))).message).toContain('is binary, not PEM text: if it is a DER certificate, convert it with "openssl x509 -inform der');
+    expect(errorOf(() => readCertificateFile(path.join(work, 'root.der'))).message).toContain(
+      'is binary, not PEM text: if it is a DER certificate, convert it with "openssl x509 -inform der',
+    );
   });
 
   test('a certificate signing request, a public key, a truncated file, a corrupt certificate', () => {
-    const made = openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'csr.key', '-subj', '/CN=d', '-out', 'd.csr'], work);
+    const made = openssl(
+      ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'csr.key', '-subj', '/CN=d', '-out', 'd.csr'],
+      work,
+    );
     expect(made.status).toBe(0);
     const csr = path.join(work, 'd.csr');
     expect(errorOf(() => readCertificateFile(csr)).message).toBe(

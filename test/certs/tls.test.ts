@@ -106,7 +106,6 @@ describe('Node TLS server requiring client certificates', () => {
 const mosquitto = spawnSync('which', ['mosquitto'], { encoding: 'utf8' }).stdout.trim();
 const describeMosquitto = mosquitto === '' ? describe.skip : describe;
 if (mosquitto === '') {
-  // eslint-disable-next-line no-console
   console.warn('mosquitto is not installed: skipping the Mosquitto handshake tests (apt-get install mosquitto; CI installs it)');
 }
 

@@ -421,7 +421,8 @@ function call(node: Node & { t: 'call' }, message: AwsMessage): AwsValue {
     case 'concat': {
       if (args.length === 0) return UNDEFINED;
       if (args.length === 1) return arg(0);
-      if (args.some((a) => a.k === 'array')) return { k: 'array', v: args.flatMap((a) => (a.k === 'array' ? [...a.v] : [a.k === 'undefined' ? undefined : (a as { v: unknown }).v])) };
+      if (args.some((a) => a.k === 'array'))
+        return { k: 'array', v: args.flatMap((a) => (a.k === 'array' ? [...a.v] : [a.k === 'undefined' ? undefined : (a as { v: unknown }).v])) };
       if (!args.some((a) => a.k === 'string')) return UNDEFINED;
       const parts = args.map(toText);
       return parts.some((p) => p === undefined) ? UNDEFINED : { k: 'string', v: parts.join('') };

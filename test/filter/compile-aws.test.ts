@@ -29,13 +29,19 @@ describe('compileAwsWhere: golden output', () => {
       'CASE true WHEN cast(temperature AS Decimal) = temperature AND temperature > 80 THEN true WHEN cast(humidity AS Decimal) = humidity AND humidity > 90 THEN true ELSE false END',
     ],
     // not is pushed down (De Morgan) so no NOT ever sits above a possibly-Undefined value.
-    ['not (temperature > 80 or humidity > 90)', 'cast(temperature AS Decimal) = temperature AND temperature <= 80 AND cast(humidity AS Decimal) = humidity AND humidity <= 90'],
+    [
+      'not (temperature > 80 or humidity > 90)',
+      'cast(temperature AS Decimal) = temperature AND temperature <= 80 AND cast(humidity AS Decimal) = humidity AND humidity <= 90',
+    ],
     [
       'not (temperature > 80 and humidity > 90)',
       'CASE true WHEN cast(temperature AS Decimal) = temperature AND temperature <= 80 THEN true WHEN cast(humidity AS Decimal) = humidity AND humidity <= 90 THEN true ELSE false END',
     ],
     ['not not temperature > 80', 'cast(temperature AS Decimal) = temperature AND temperature > 80'],
-    ['(a = 1 or b = 2) and (c = 3 or d = 4)', 'CASE true WHEN a = 1 THEN true WHEN b = 2 THEN true ELSE false END AND CASE true WHEN c = 3 THEN true WHEN d = 4 THEN true ELSE false END'],
+    [
+      '(a = 1 or b = 2) and (c = 3 or d = 4)',
+      'CASE true WHEN a = 1 THEN true WHEN b = 2 THEN true ELSE false END AND CASE true WHEN c = 3 THEN true WHEN d = 4 THEN true ELSE false END',
+    ],
     // Topic variables: topic(n), 1-based, always a string and always there.
     ["temperature > 80 and topic.site = 'berlin'", "cast(temperature AS Decimal) = temperature AND temperature > 80 AND topic(2) = 'berlin'"],
     ["topic.line != 'l1'", "topic(3) <> 'l1'"],

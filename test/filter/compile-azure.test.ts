@@ -28,8 +28,14 @@ describe('compileAzureCondition: golden output', () => {
     ['status.code in (500, 503)', '$body.status.code = 500 OR $body.status.code = 503'],
     ['status.code not in (500, 503)', 'IS_NUMBER($body.status.code) AND $body.status.code <> 500 AND $body.status.code <> 503'],
     ['temperature > 80 or humidity > 90', '(IS_NUMBER($body.temperature) AND $body.temperature > 80) OR (IS_NUMBER($body.humidity) AND $body.humidity > 90)'],
-    ['not (temperature > 80 or humidity > 90)', 'IS_NUMBER($body.temperature) AND $body.temperature <= 80 AND IS_NUMBER($body.humidity) AND $body.humidity <= 90'],
-    ['not (temperature > 80 and humidity > 90)', '(IS_NUMBER($body.temperature) AND $body.temperature <= 80) OR (IS_NUMBER($body.humidity) AND $body.humidity <= 90)'],
+    [
+      'not (temperature > 80 or humidity > 90)',
+      'IS_NUMBER($body.temperature) AND $body.temperature <= 80 AND IS_NUMBER($body.humidity) AND $body.humidity <= 90',
+    ],
+    [
+      'not (temperature > 80 and humidity > 90)',
+      '(IS_NUMBER($body.temperature) AND $body.temperature <= 80) OR (IS_NUMBER($body.humidity) AND $body.humidity <= 90)',
+    ],
     ['(a = 1 or b = 2) and (c = 3 or d = 4)', '($body.a = 1 OR $body.b = 2) AND ($body.c = 3 OR $body.d = 4)'],
     ['a = 1 or (b = 2 and (c = 3 or d = 4))', '$body.a = 1 OR ($body.b = 2 AND ($body.c = 3 OR $body.d = 4))'],
     // Topic variables are application properties (strings, undefined when the device did not set them).
@@ -58,6 +64,8 @@ describe('compileAzureCondition: golden output', () => {
   });
 
   test.each(['topic', 'Topic', 'and', 'NULL', 'undefined', 'select'])('topic variable %s cannot be a property name', (variable) => {
-    expect(() => condition({ type: 'exists', ref: { kind: 'topic', variable } })).toThrow(`topic variable "${variable}" cannot be an Azure IoT Hub application property`);
+    expect(() => condition({ type: 'exists', ref: { kind: 'topic', variable } })).toThrow(
+      `topic variable "${variable}" cannot be an Azure IoT Hub application property`,
+    );
   });
 });

@@ -1,10 +1,4 @@
-import {
-  compileGcpSubscriptionFilter,
-  gcpRouteAttribute,
-  gcpRouteAttributes,
-  GCP_FILTER_MAX_BYTES,
-  parseFilter,
-} from '../../lib/filter';
+import { compileGcpSubscriptionFilter, gcpRouteAttribute, gcpRouteAttributes, GCP_FILTER_MAX_BYTES, parseFilter } from '../../lib/filter';
 import { matchesPubSubFilter } from './pubsub-filter-interpreter';
 
 describe('GCP route attribute and subscription filter', () => {

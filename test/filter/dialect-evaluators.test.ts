@@ -24,7 +24,7 @@ describe('AWS IoT SQL evaluator (documented behaviour)', () => {
   });
 
   test('= does not convert; <> is true across types', () => {
-    expect(aws("x = 85", { x: '85' })).toEqual({ k: 'bool', v: false });
+    expect(aws('x = 85', { x: '85' })).toEqual({ k: 'bool', v: false });
     expect(aws("x <> 'a'", { x: 5 })).toEqual({ k: 'bool', v: true });
     expect(aws("x + '' = x", { x: 5 })).toEqual({ k: 'bool', v: false });
     expect(aws("x + '' = x", { x: 'a' })).toEqual({ k: 'bool', v: true });

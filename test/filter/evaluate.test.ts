@@ -92,7 +92,7 @@ describe('strict types', () => {
     ['[85] = 85', { v: [85] }, 'v = 85'],
     ["['a'] = 'a'", { v: ['a'] }, "v = 'a'"],
     ['{} != 1', { v: {} }, 'v != 1'],
-    ["text ordering is not defined", { v: 'b' }, { type: 'compare', op: '>', left: { kind: 'payload', path: ['v'] }, right: 'a' } as FilterExpr],
+    ['text ordering is not defined', { v: 'b' }, { type: 'compare', op: '>', left: { kind: 'payload', path: ['v'] }, right: 'a' } as FilterExpr],
     ['boolean ordering is not defined', { v: true }, { type: 'compare', op: '>', left: { kind: 'payload', path: ['v'] }, right: false } as FilterExpr],
   ] as const)('%s is unknown', (_title, payload, filter) => {
     expect(truth(filter, payload)).toBe('unknown');

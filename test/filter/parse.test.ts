@@ -2,7 +2,12 @@ import { formatFilter, FilterSyntaxError, parseFilter, type FilterExpr, type Fil
 
 const field = (...path: string[]): FilterRef => ({ kind: 'payload', path });
 const topicVar = (variable: string): FilterRef => ({ kind: 'topic', variable });
-const cmp = (left: FilterRef, op: '=' | '!=' | '<' | '<=' | '>' | '>=', right: string | number | boolean | null): FilterExpr => ({ type: 'compare', op, left, right });
+const cmp = (left: FilterRef, op: '=' | '!=' | '<' | '<=' | '>' | '>=', right: string | number | boolean | null): FilterExpr => ({
+  type: 'compare',
+  op,
+  left,
+  right,
+});
 const a1 = cmp(field('a'), '=', 1);
 const b2 = cmp(field('b'), '=', 2);
 const c3 = cmp(field('c'), '=', 3);
@@ -152,7 +157,7 @@ describe('formatFilter', () => {
     ["x = 'a\\\\b\\n\\u0001'", "x = 'a\\\\b\\n\\u0001'"],
     ['x = 1e21 or x = 1.5e-7 or x = -0', 'x = 1e+21 or x = 1.5e-7 or x = -0'],
     ['`battery-level` = 1 and `not` = 2 and `topic` = 3 and a.`1st`.in = 4', '`battery-level` = 1 and `not` = 2 and `topic` = 3 and a.`1st`.in = 4'],
-    ['x in (TRUE, null, \'a\')', "x in (true, null, 'a')"],
+    ["x in (TRUE, null, 'a')", "x in (true, null, 'a')"],
   ])('%s -> %s', (text, canonical) => {
     expect(formatFilter(parseFilter(text))).toBe(canonical);
     expect(parseFilter(canonical)).toEqual(parseFilter(text));

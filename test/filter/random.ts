@@ -68,7 +68,8 @@ export function randomFilter(random: Random, strict: boolean, depth = 0): Filter
     const values = Array.from({ length: 1 + Math.floor(random() * 3) }, () => literalFor(random, ref, strict));
     return { type: 'in', left: ref, values };
   }
-  if (q < 0.55 && (!strict || ref.kind === 'payload')) return { type: 'compare', op: pick(random, ORDERING), left: ref, right: strict ? pick(random, NUMBERS) : randomLiteral(random) };
+  if (q < 0.55 && (!strict || ref.kind === 'payload'))
+    return { type: 'compare', op: pick(random, ORDERING), left: ref, right: strict ? pick(random, NUMBERS) : randomLiteral(random) };
   return { type: 'compare', op: random() < 0.5 ? '=' : '!=', left: ref, right: literalFor(random, ref, strict) };
 }
 

@@ -11,9 +11,10 @@ const EXAMPLES = {
 
 const ROOT = path.join(__dirname, '..', '..');
 const NOW = new Date('2027-01-01T00:00:00Z');
-const plans = Object.fromEntries(
-  Object.entries(EXAMPLES).map(([name, file]) => [name, compileSpecFile(path.join(ROOT, file), { now: NOW }).plan]),
-) as Record<keyof typeof EXAMPLES, Plan>;
+const plans = Object.fromEntries(Object.entries(EXAMPLES).map(([name, file]) => [name, compileSpecFile(path.join(ROOT, file), { now: NOW }).plan])) as Record<
+  keyof typeof EXAMPLES,
+  Plan
+>;
 
 const isSorted = (names: readonly string[]) => names.every((n, i) => i === 0 || names[i - 1] < n);
 

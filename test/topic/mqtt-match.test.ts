@@ -157,9 +157,12 @@ describe('validateMqttFilter', () => {
 });
 
 describe('validateMqttTopicName', () => {
-  test.each(['a', '/', 'a//b', '$SYS/broker/load', 'Accounts payable', '🌡/x', 'x'.repeat(65535)].map((topic) => [title(topic), topic]))('%s is valid', (_title, topic) => {
-    expect(validateMqttTopicName(topic)).toEqual([]);
-  });
+  test.each(['a', '/', 'a//b', '$SYS/broker/load', 'Accounts payable', '🌡/x', 'x'.repeat(65535)].map((topic) => [title(topic), topic]))(
+    '%s is valid',
+    (_title, topic) => {
+      expect(validateMqttTopicName(topic)).toEqual([]);
+    },
+  );
 
   const invalid: Array<[string, string[]]> = [
     ['', ['topic is empty']],

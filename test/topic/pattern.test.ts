@@ -135,10 +135,7 @@ describe('parseTopicPattern: invalid patterns, every problem with its message', 
     ['factory/{deviceId}/state\u00a0', ['pattern ends with whitespace: remove it']],
     [
       'factory/{deviceId} ',
-      [
-        'pattern ends with whitespace: remove it',
-        'level 2 "{deviceId} " mixes text and a variable: a variable must be a whole level, like "{deviceId}"',
-      ],
+      ['pattern ends with whitespace: remove it', 'level 2 "{deviceId} " mixes text and a variable: a variable must be a whole level, like "{deviceId}"'],
     ],
     [`a/${'é'.repeat(32768)}`, ['pattern is 65538 bytes in UTF-8: MQTT allows at most 65535']],
     // One pattern, many problems: all of them, whole-pattern first, then by level, then across levels.

@@ -76,7 +76,7 @@ function randomValues(g: Gen, p: TopicPattern): Record<string, string> {
 /** AWS policy resource matching as IAM does it: `*` any run of characters, `?` one character, `${...}` policy variables and escapes. */
 function awsPolicyMatches(resource: string, topic: string, thingName: string): boolean {
   let regex = '';
-  for (let i = 0; i < resource.length; ) {
+  for (let i = 0; i < resource.length;) {
     const variable = /^\$\{([^}]*)\}/.exec(resource.slice(i));
     if (variable) {
       const value = variable[1] === 'iot:Connection.Thing.ThingName' ? thingName : variable[1];
@@ -151,7 +151,7 @@ describe(`property: random patterns and values (seed ${SEED}, ${RUNS} runs)`, ()
     expect(checked).toBeGreaterThan(RUNS / 4);
   });
 
-  test('each authorizer grants a device its own instances and no other device\'s', () => {
+  test("each authorizer grants a device its own instances and no other device's", () => {
     for (const { text, p, vars, otherDevice } of cases) {
       if (!p.hasDeviceId) continue;
       const topic = instantiate(p, vars);

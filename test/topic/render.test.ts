@@ -108,7 +108,9 @@ describe('renderers: golden output', () => {
       variableLevels: {},
       hasDeviceId: false,
     };
-    expect(() => toMosquittoAclPattern(p)).toThrow('literal level "%u" contains a Mosquitto ACL substitution ("%c" or "%u") and cannot be written as an ACL pattern');
+    expect(() => toMosquittoAclPattern(p)).toThrow(
+      'literal level "%u" contains a Mosquitto ACL substitution ("%c" or "%u") and cannot be written as an ACL pattern',
+    );
   });
 });
 
@@ -146,7 +148,10 @@ describe('instantiate and extractVariables', () => {
     [{ site: 's', line: 'l', deviceId: 'd#1' }, 'variable "deviceId" value "d#1" contains the MQTT wildcard "#", which topic names must not contain'],
     [{ site: '', line: 'l', deviceId: 'd' }, 'variable "site" is empty: a variable fills a whole level, which must not be empty'],
     [{ site: 's', line: 'l\u0000', deviceId: 'd' }, 'variable "line" value "l\\u0000" contains control characters (U+0000)'],
-    [{ site: 's', line: 'l', deviceId: '\ud800' }, 'variable "deviceId" value "\\ud800" contains an unpaired UTF-16 surrogate (U+D800), which has no UTF-8 encoding'],
+    [
+      { site: 's', line: 'l', deviceId: '\ud800' },
+      'variable "deviceId" value "\\ud800" contains an unpaired UTF-16 surrogate (U+D800), which has no UTF-8 encoding',
+    ],
     [
       { line: 'a/b' },
       'variable "site" is missing; variable "line" value "a/b" contains "/", which would split it into several levels; variable "deviceId" is missing',

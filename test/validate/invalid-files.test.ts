@@ -8,11 +8,18 @@ import { main } from '../../cli/main';
  * in a `# expect:` comment, a JSON file in a sibling `.expect` file.
  */
 const DIR = path.join(__dirname, '..', 'fixtures', 'invalid');
-const files = fs.readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
 
 function expectations(file: string): string[] {
   const sidecar = path.join(DIR, file.replace(/\.[^.]+$/, '.expect'));
-  if (fs.existsSync(sidecar)) return fs.readFileSync(sidecar, 'utf8').split('\n').filter((l) => l !== '');
+  if (fs.existsSync(sidecar))
+    return fs
+      .readFileSync(sidecar, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   return fs
     .readFileSync(path.join(DIR, file), 'utf8')
     .split('\n')

@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import type { PlanSink } from '../../../lib/plan/types';
-import { endpointUriOf, parseExisting, type AzureService } from '../sinks';
+import { endpointUriOf, parseExisting, type AzureService } from '../sink-mapping';
 import { roleAssignmentName, roleDefinitionId, subscriptionOf, type BuiltInRole } from '../roles';
 
 export interface SinkTarget {
@@ -95,7 +95,8 @@ export interface SinkTargetsArgs {
  */
 export function sinkTargets(component: pulumi.ComponentResource, name: string, sinks: readonly PlanSink[], args: SinkTargetsArgs): SinkTarget[] {
   return sinks.map((sink): SinkTarget => {
-    const location = sink.existing.azure === undefined ? createdLocation(args, args.create(sink)) : existingLocation(sink.name, args.service, sink.existing.azure);
+    const location =
+      sink.existing.azure === undefined ? createdLocation(args, args.create(sink)) : existingLocation(sink.name, args.service, sink.existing.azure);
     const roleAssignment = grantRole(
       `${name}-${sink.name}-${args.grantName}`,
       { scope: location.resourceId, principalId: args.principalId, role: args.role },

@@ -2,8 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as dps from '@pulumi/azure-native/deviceprovisioningservices';
 import * as iothub from '@pulumi/azure-native/iothub';
 import type { Plan } from '../../../lib/plan/types';
-import { childNames, type AzureSettings } from '../settings';
-import { DPS_LINK_POLICY } from './IotHub';
+import { childNames, type AzureSettings } from '../layout';
+import { DPS_LINK_POLICY } from './iot-hub';
 
 export interface ProvisioningServiceArgs {
   readonly plan: Plan;

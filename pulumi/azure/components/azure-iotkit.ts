@@ -2,14 +2,14 @@ import * as pulumi from '@pulumi/pulumi';
 import * as resources from '@pulumi/azure-native/resources';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import type { Plan } from '../../../lib/plan/types';
-import type { AzureSettings } from '../settings';
-import { azureSinks, serviceOf } from '../sinks';
-import { EventHubSinks } from './EventHubSinks';
-import { ServiceBusQueueSinks } from './ServiceBusQueueSinks';
-import { StorageContainerSinks } from './StorageContainerSinks';
-import { IotHub } from './IotHub';
-import { ProvisioningService } from './ProvisioningService';
-import { EventGridMqttBroker } from './EventGridMqttBroker';
+import type { AzureSettings } from '../layout';
+import { azureSinks, serviceOf } from '../sink-mapping';
+import { EventHubSinks } from './event-hub-sinks';
+import { ServiceBusQueueSinks } from './service-bus-queue-sinks';
+import { StorageContainerSinks } from './storage-container-sinks';
+import { IotHub } from './iot-hub';
+import { ProvisioningService } from './provisioning-service';
+import { EventGridMqttBroker } from './event-grid-mqtt-broker';
 import type { SinkTarget } from './sink-target';
 
 export interface AzureIotkitArgs {
@@ -57,13 +57,31 @@ export class AzureIotkit extends pulumi.ComponentResource {
 
     const targets: SinkTarget[] = [];
     if (of('eventHub').length > 0) {
-      targets.push(...new EventHubSinks(`${name}-eventhubs`, { ...common, sinks: of('eventHub'), namespaceName: settings.names.eventHubsNamespace, senderPrincipalId: principalId }, child).targets);
+      targets.push(
+        ...new EventHubSinks(
+          `${name}-eventhubs`,
+          { ...common, sinks: of('eventHub'), namespaceName: settings.names.eventHubsNamespace, senderPrincipalId: principalId },
+          child,
+        ).targets,
+      );
     }
     if (of('serviceBusQueue').length > 0) {
-      targets.push(...new ServiceBusQueueSinks(`${name}-queues`, { ...common, sinks: of('serviceBusQueue'), namespaceName: settings.names.serviceBusNamespace, senderPrincipalId: principalId }, child).targets);
+      targets.push(
+        ...new ServiceBusQueueSinks(
+          `${name}-queues`,
+          { ...common, sinks: of('serviceBusQueue'), namespaceName: settings.names.serviceBusNamespace, senderPrincipalId: principalId },
+          child,
+        ).targets,
+      );
     }
     if (of('storageContainer').length > 0) {
-      targets.push(...new StorageContainerSinks(`${name}-containers`, { ...common, sinks: of('storageContainer'), accountName: settings.names.storageAccount, writerPrincipalId: principalId }, child).targets);
+      targets.push(
+        ...new StorageContainerSinks(
+          `${name}-containers`,
+          { ...common, sinks: of('storageContainer'), accountName: settings.names.storageAccount, writerPrincipalId: principalId },
+          child,
+        ).targets,
+      );
     }
     this.targets = targets;
 

@@ -2,8 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as servicebus from '@pulumi/azure-native/servicebus';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { DEFAULT_RETENTION_DAYS } from '../sinks';
-import { childNames } from '../settings';
+import { DEFAULT_RETENTION_DAYS } from '../sink-mapping';
+import { childNames } from '../layout';
 import { sinkTargets, type SinkTarget } from './sink-target';
 
 export interface ServiceBusQueueSinksArgs {

@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { compileSpecFile } from '../../lib/compile';
 import { formatProblem } from '../../lib/validate/problem';
-import { DEFAULT_SPEC } from '../../cli/spec-option';
-import { AzureIotkit } from './components/AzureIotkit';
-import { checkAzurePlan } from './plan-check';
-import { deviceContract } from './contract';
+import { DEFAULT_SPEC } from '../../lib/spec/spec-path';
+import { AzureIotkit } from './components/azure-iotkit';
+import { checkAzurePlan } from './checks';
+import { deviceContract } from './device-contract';
 import { enrollmentFile } from './enrollment';
-import { azureSettings, CONFIG_KEYS } from './settings';
+import { azureSettings, CONFIG_KEYS } from './layout';
 
 const config = new pulumi.Config('iotkit');
 const specSetting = config.get(CONFIG_KEYS.spec);

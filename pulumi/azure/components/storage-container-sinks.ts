@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { childNames } from '../settings';
+import { childNames } from '../layout';
 import { sinkTargets, type SinkTarget } from './sink-target';
 import { secureStorageAccount } from './storage-account';
 

@@ -1,7 +1,7 @@
 /**
  * Azure checks that need the Azure translation of the plan, run by
  * `iotkit validate` and before any `synth` output (cli/backends.ts
- * PLAN_CHECKS.azure). Cheap and pure: no @pulumi import.
+ * BACKENDS.azure). Cheap and pure: no @pulumi import.
  *
  * Lib validation already covers QoS 2, retain on IoT Hub, republish sinks,
  * Event Grid sink kinds, 100 routes, 10 endpoints and route-name patterns.
@@ -10,9 +10,9 @@ import type { Plan, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
-import { azureSettings, childNames } from './settings';
-import { azureSinks, parseExisting, serviceOf } from './sinks';
-import { TOPIC_PROPERTY } from './contract';
+import { azureSettings, childNames } from './layout';
+import { azureSinks, parseExisting, serviceOf } from './sink-mapping';
+import { TOPIC_PROPERTY } from './device-contract';
 import { compileEventGridFilter } from './event-grid-filter';
 import { MAX_CA_REFERENCES } from './enrollment';
 
@@ -55,23 +55,29 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       }
     }
     if (settings.builtInEvents.length > 0) {
-      warning(joinPath('targets', 'azure', 'builtInEvents'), 'applies to IoT Hub only: the Event Grid MQTT broker has no built-in events endpoint, so this setting has no effect');
+      warning(
+        joinPath('targets', 'azure', 'builtInEvents'),
+        'applies to IoT Hub only: the Event Grid MQTT broker has no built-in events endpoint, so this setting has no effect',
+      );
     }
     const names = new Map<string, string>();
     const claim = (name: string, owner: string, path: string) => {
       const previous = names.get(name.toLowerCase());
-      if (previous !== undefined && previous !== owner) error(path, `Event Grid resource name "${name}" is derived from both ${previous} and ${owner}: rename one`);
+      if (previous !== undefined && previous !== owner)
+        error(path, `Event Grid resource name "${name}" is derived from both ${previous} and ${owner}: rename one`);
       names.set(name.toLowerCase(), owner);
     };
     for (const t of plan.topics) claim(childNames.topicSpace(t.name), `topics.${t.name}`, joinPath('topics', t.name));
     for (const f of plan.fleets) {
       claim(childNames.clientGroup(f.name), `fleets.${f.name}`, joinPath('fleets', f.name));
       for (const t of f.publish) claim(childNames.permissionBinding(f.name, 'pub', t), `fleets.${f.name}.publish ${t}`, joinPath('fleets', f.name, 'publish'));
-      for (const t of f.subscribe) claim(childNames.permissionBinding(f.name, 'sub', t), `fleets.${f.name}.subscribe ${t}`, joinPath('fleets', f.name, 'subscribe'));
+      for (const t of f.subscribe)
+        claim(childNames.permissionBinding(f.name, 'sub', t), `fleets.${f.name}.subscribe ${t}`, joinPath('fleets', f.name, 'subscribe'));
       for (const d of f.devices) claim(childNames.client(d.id), `device "${d.id}"`, joinPath('fleets', f.name, 'devices'));
     }
     for (const r of routedOnAzure) {
-      for (const sink of r.to.filter((s) => onAzure.has(s))) claim(childNames.eventSubscription(r.name, sink), `routes ${r.name} -> ${sink}`, routePath(r, 'name'));
+      for (const sink of r.to.filter((s) => onAzure.has(s)))
+        claim(childNames.eventSubscription(r.name, sink), `routes ${r.name} -> ${sink}`, routePath(r, 'name'));
     }
   } else {
     const builtIn = new Set(settings.builtInEvents);
@@ -82,16 +88,27 @@ export function checkAzurePlan(plan: Plan): Problem[] {
         const name = azureRouteName(route.name, target).toLowerCase();
         const owner = `${route.name} -> ${target}`;
         const previous = routeNames.get(name);
-        if (previous !== undefined) error(routePath(route, 'name'), `Azure IoT Hub route name "${azureRouteName(route.name, target)}" is used by both ${previous} and ${owner}: rename the route or the sink`);
+        if (previous !== undefined)
+          error(
+            routePath(route, 'name'),
+            `Azure IoT Hub route name "${azureRouteName(route.name, target)}" is used by both ${previous} and ${owner}: rename the route or the sink`,
+          );
         routeNames.set(name, owner);
       }
     }
     for (const topic of plan.topics) {
       const clash = topic.variables.find((v) => v.toLowerCase() === TOPIC_PROPERTY || v.startsWith('$') || v.toLowerCase().startsWith('iothub-'));
-      if (clash !== undefined) error(joinPath('topics', topic.name, 'pattern'), `topic variable "${clash}" would be an IoT Hub application property that clashes with "${TOPIC_PROPERTY}" or a system property: rename it`);
+      if (clash !== undefined)
+        error(
+          joinPath('topics', topic.name, 'pattern'),
+          `topic variable "${clash}" would be an IoT Hub application property that clashes with "${TOPIC_PROPERTY}" or a system property: rename it`,
+        );
     }
     if (settings.sku.startsWith('B') && plan.topics.some((t) => t.direction === 'cloud-to-device')) {
-      error(joinPath('targets', 'azure', 'sku'), `IoT Hub ${settings.sku} (basic tier) has no cloud-to-device messaging, which the spec's cloud-to-device topics need: use an S tier`);
+      error(
+        joinPath('targets', 'azure', 'sku'),
+        `IoT Hub ${settings.sku} (basic tier) has no cloud-to-device messaging, which the spec's cloud-to-device topics need: use an S tier`,
+      );
     }
     const fleetsByCa = new Map<string, string[]>();
     for (const fleet of plan.fleets) fleetsByCa.set(fleet.certificateAuthority, [...(fleetsByCa.get(fleet.certificateAuthority) ?? []), fleet.name]);
@@ -106,7 +123,10 @@ export function checkAzurePlan(plan: Plan): Problem[] {
     for (const fleet of plan.fleets) {
       const ca = plan.authorities.find((a) => a.name === fleet.certificateAuthority);
       if (ca !== undefined && ca.certificates.length > MAX_CA_REFERENCES) {
-        error(joinPath('certificateAuthorities', ca.name, 'certificates'), `a DPS enrollment group references at most ${MAX_CA_REFERENCES} CA certificates (primary and secondary), fleet "${fleet.name}" would need ${ca.certificates.length}`);
+        error(
+          joinPath('certificateAuthorities', ca.name, 'certificates'),
+          `a DPS enrollment group references at most ${MAX_CA_REFERENCES} CA certificates (primary and secondary), fleet "${fleet.name}" would need ${ca.certificates.length}`,
+        );
       }
     }
   }
@@ -116,10 +136,14 @@ export function checkAzurePlan(plan: Plan): Problem[] {
     if (serviceOf(sink) !== 'storageContainer' || sink.existing.azure !== undefined) continue;
     const name = childNames.storageContainer(sink.name);
     if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-      error(joinPath('sinks', sink.name), `the storage container name "${name}" derived from this sink name is not valid (3 to 63 lowercase letters, digits and single "-"): rename the sink`);
+      error(
+        joinPath('sinks', sink.name),
+        `the storage container name "${name}" derived from this sink name is not valid (3 to 63 lowercase letters, digits and single "-"): rename the sink`,
+      );
     }
     const previous = containers.get(name);
-    if (previous !== undefined) error(joinPath('sinks', sink.name), `sinks "${previous}" and "${sink.name}" map to the same storage container "${name}": rename one`);
+    if (previous !== undefined)
+      error(joinPath('sinks', sink.name), `sinks "${previous}" and "${sink.name}" map to the same storage container "${name}": rename one`);
     containers.set(name, sink.name);
   }
   return problems;

@@ -3,8 +3,8 @@ import * as eventgrid from '@pulumi/azure-native/eventgrid';
 import * as storage from '@pulumi/azure-native/storage';
 import type { Plan } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { childNames, type AzureSettings } from '../settings';
-import { subjectFilter, topicByName } from '../contract';
+import { childNames, type AzureSettings } from '../layout';
+import { subjectFilter, topicByName } from '../device-contract';
 import { compileEventGridFilter } from '../event-grid-filter';
 import { grantRole, type SinkTarget } from './sink-target';
 import { secureStorageAccount } from './storage-account';
@@ -120,7 +120,12 @@ export class EventGridMqttBroker extends pulumi.ComponentResource {
         topic.name,
         new eventgrid.TopicSpace(
           `${name}-ts-${topic.name}`,
-          { ...ns, topicSpaceName: childNames.topicSpace(topic.name), topicTemplates: [topic.eventGridTemplate], description: `iotkit topic "${topic.name}": ${topic.pattern}` },
+          {
+            ...ns,
+            topicSpaceName: childNames.topicSpace(topic.name),
+            topicTemplates: [topic.eventGridTemplate],
+            description: `iotkit topic "${topic.name}": ${topic.pattern}`,
+          },
           child,
         ),
       ]),
@@ -129,7 +134,12 @@ export class EventGridMqttBroker extends pulumi.ComponentResource {
     for (const fleet of plan.fleets) {
       const group = new eventgrid.ClientGroup(
         `${name}-fleet-${fleet.name}`,
-        { ...ns, clientGroupName: childNames.clientGroup(fleet.name), query: `attributes.fleet = '${fleet.name}'`, description: `iotkit fleet "${fleet.name}"` },
+        {
+          ...ns,
+          clientGroupName: childNames.clientGroup(fleet.name),
+          query: `attributes.fleet = '${fleet.name}'`,
+          description: `iotkit fleet "${fleet.name}"`,
+        },
         child,
       );
       const bind = (permission: 'Publisher' | 'Subscriber', topic: string) => {
@@ -138,7 +148,13 @@ export class EventGridMqttBroker extends pulumi.ComponentResource {
         if (space === undefined) throw new Error(`internal: no topic space for ${topic}`);
         new eventgrid.PermissionBinding(
           `${name}-${fleet.name}-${short}-${topic}`,
-          { ...ns, permissionBindingName: childNames.permissionBinding(fleet.name, short, topic), clientGroupName: group.name, topicSpaceName: space.name, permission },
+          {
+            ...ns,
+            permissionBindingName: childNames.permissionBinding(fleet.name, short, topic),
+            clientGroupName: group.name,
+            topicSpaceName: space.name,
+            permission,
+          },
           child,
         );
       };

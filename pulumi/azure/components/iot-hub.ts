@@ -3,8 +3,8 @@ import * as iothub from '@pulumi/azure-native/iothub';
 import type * as iothubInputs from '@pulumi/azure-native/types/input';
 import type { Plan } from '../../../lib/plan/types';
 import { azureEndpointName, azureRouteName } from '../../../lib/naming';
-import { iotHubRouteCondition } from '../contract';
-import { childNames, type AzureSettings } from '../settings';
+import { iotHubRouteCondition } from '../device-contract';
+import { childNames, type AzureSettings } from '../layout';
 import type { SinkTarget } from './sink-target';
 
 type RoutingArgs = iothubInputs.iothub.RoutingPropertiesArgs;
@@ -138,13 +138,21 @@ export function buildRouting(plan: Plan, settings: AzureSettings, targets: reado
       routes.push({ name: azureRouteName(route.name, sink), source: 'DeviceMessages', condition, endpointNames: [azureEndpointName(sink)], isEnabled: true });
     }
     if (builtIn.has(route.name)) {
-      routes.push({ name: azureRouteName(route.name, BUILT_IN_ENDPOINT), source: 'DeviceMessages', condition, endpointNames: [BUILT_IN_ENDPOINT], isEnabled: true });
+      routes.push({
+        name: azureRouteName(route.name, BUILT_IN_ENDPOINT),
+        source: 'DeviceMessages',
+        condition,
+        endpointNames: [BUILT_IN_ENDPOINT],
+        isEnabled: true,
+      });
     }
   }
   return {
     endpoints: {
       eventHubs: targets.filter((t) => t.service === 'eventHub').map((t) => ({ ...common(t), endpointUri: t.endpointUri, entityPath: t.entityName })),
-      serviceBusQueues: targets.filter((t) => t.service === 'serviceBusQueue').map((t) => ({ ...common(t), endpointUri: t.endpointUri, entityPath: t.entityName })),
+      serviceBusQueues: targets
+        .filter((t) => t.service === 'serviceBusQueue')
+        .map((t) => ({ ...common(t), endpointUri: t.endpointUri, entityPath: t.entityName })),
       serviceBusTopics: [],
       storageContainers: targets
         .filter((t) => t.service === 'storageContainer')

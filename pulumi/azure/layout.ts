@@ -68,9 +68,11 @@ export function azureSettings(plan: Plan, stack: string, config: ConfigReader = 
   if (!(IOT_HUB_SKUS as readonly string[]).includes(sku)) throw new Error(`iotkit:${CONFIG_KEYS.sku} must be one of ${IOT_HUB_SKUS.join(', ')}, got "${sku}"`);
   const capacityText = config(CONFIG_KEYS.capacity);
   const capacity = capacityText !== undefined ? Number(capacityText) : (target.capacity ?? 1);
-  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`iotkit:${CONFIG_KEYS.capacity} must be a positive integer, got "${capacityText ?? capacity}"`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new Error(`iotkit:${CONFIG_KEYS.capacity} must be a positive integer, got "${capacityText ?? capacity}"`);
   const suffix = config(CONFIG_KEYS.nameSuffix) ?? defaultNameSuffix(plan.name, stack);
-  if (!/^[a-z0-9]{1,8}$/.test(suffix)) throw new Error(`iotkit:${CONFIG_KEYS.nameSuffix} must be 1 to 8 lowercase letters or digits (it ends storage account names), got "${suffix}"`);
+  if (!/^[a-z0-9]{1,8}$/.test(suffix))
+    throw new Error(`iotkit:${CONFIG_KEYS.nameSuffix} must be 1 to 8 lowercase letters or digits (it ends storage account names), got "${suffix}"`);
   return {
     location: config(CONFIG_KEYS.location) ?? target.location ?? DEFAULT_LOCATION,
     sku: sku as IotHubSku,

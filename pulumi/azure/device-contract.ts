@@ -12,8 +12,8 @@
  */
 import type { Plan, PlanRoute, PlanTopic } from '../../lib/plan/types';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
-import type { AzureSettings } from './settings';
-import { iotHubHostName } from './settings';
+import type { AzureSettings } from './layout';
+import { iotHubHostName } from './layout';
 
 /** Application property carrying the logical topic name (reserved: lib's Azure condition compiler refuses it as a variable name). */
 export const TOPIC_PROPERTY = 'topic';

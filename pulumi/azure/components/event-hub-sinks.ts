@@ -2,8 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as eventhub from '@pulumi/azure-native/eventhub';
 import type { PlanSink } from '../../../lib/plan/types';
 import { BUILT_IN_ROLES } from '../roles';
-import { DEFAULT_RETENTION_DAYS } from '../sinks';
-import { childNames } from '../settings';
+import { DEFAULT_RETENTION_DAYS } from '../sink-mapping';
+import { childNames } from '../layout';
 import { sinkTargets, type SinkTarget } from './sink-target';
 
 export interface EventHubSinksArgs {
@@ -69,7 +69,10 @@ export class EventHubSinks extends pulumi.ComponentResource {
             resourceGroupName: args.resourceGroupName,
             partitionCount: args.partitionCount ?? 4,
             retentionDescription: { cleanupPolicy: 'Delete', retentionTimeInHours: days * 24 },
-            userMetadata: sink.kind === 'function' ? `iotkit function sink "${sink.name}": trigger your Azure Function on this event hub` : `iotkit stream sink "${sink.name}"`,
+            userMetadata:
+              sink.kind === 'function'
+                ? `iotkit function sink "${sink.name}": trigger your Azure Function on this event hub`
+                : `iotkit stream sink "${sink.name}"`,
           },
           { parent: this },
         );

@@ -1,0 +1,13 @@
+/**
+ * The Azure backend as the CLI sees it. Each role is required on first use:
+ * checks.ts loads no @pulumi package (validate runs it), synth.ts loads the
+ * Pulumi SDK and the azure-native submodules it uses.
+ */
+import type { CloudBackend } from '../../lib/backend';
+
+export const backend: CloudBackend = {
+  cloud: 'azure',
+  folder: 'pulumi/azure',
+  checkPlan: (plan) => (require('./checks') as typeof import('./checks')).checkAzurePlan(plan),
+  synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthAzure(plan, dir),
+};

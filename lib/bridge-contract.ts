@@ -1,0 +1,70 @@
+/**
+ * The contract between the GCP program (pulumi/gcp: Pub/Sub topics and
+ * subscriptions, the Mosquitto configuration and ACL) and the bridge
+ * (bridge/: MQTT <-> Pub/Sub beside each broker). Both sides import these
+ * names from here, so what the program provisions is what the bridge uses.
+ * Pure and cloud-neutral: names and constants only.
+ *
+ * Attributes the kit stamps on a device-to-cloud Pub/Sub message all start
+ * with `iotkit_`; a device can never set one (the bridge drops promoted
+ * payload fields with that prefix, and validation refuses such field names).
+ */
+import { GCP_ROUTE_ATTRIBUTE_PREFIX } from './filter/compile-gcp';
+
+/** MQTT user name of the bridge on the broker's loopback listener (password from Secret Manager). */
+export const BRIDGE_MQTT_USERNAME = 'iotkit-bridge';
+/** Shared-subscription group: `$share/<group>/<filter>` spreads device messages over bridge connections. */
+export const BRIDGE_SHARE_GROUP = 'iotkit-bridge';
+/** Port of the broker's loopback-only listener for the bridge (password auth, its own ACL). */
+export const BRIDGE_LISTENER_PORT = 1883;
+/** Port of the broker's TLS listener for devices (client certificates required). */
+export const DEVICE_LISTENER_PORT = 8883;
+
+/** Every attribute the kit sets starts with this; device-supplied attributes never may. */
+export const RESERVED_ATTRIBUTE_PREFIX = 'iotkit_';
+
+/** Attributes the bridge stamps on every device-to-cloud message. */
+export const BRIDGE_ATTRIBUTES = {
+  /** Device id (= MQTT client id = certificate CN = the `{deviceId}` level). */
+  device: 'iotkit_device',
+  /** Logical topic name from the spec. */
+  topic: 'iotkit_topic',
+  /** The concrete MQTT topic. */
+  mqttTopic: 'iotkit_mqtt_topic',
+  /** QoS the device published at. */
+  qos: 'iotkit_qos',
+  /** Why a message was dead-lettered by the bridge (malformed payload, bad command...). */
+  deadLetterReason: 'iotkit_dead_letter_reason',
+} as const;
+
+/** Attribute carrying one topic variable's value: `iotkit_var_site`. */
+export function variableAttribute(variable: string): string {
+  return `${RESERVED_ATTRIBUTE_PREFIX}var_${variable}`;
+}
+
+export { GCP_ROUTE_ATTRIBUTE_PREFIX };
+
+/** True when a device-supplied attribute key would collide with the kit's own attributes. */
+export function isReservedAttribute(key: string): boolean {
+  return key.startsWith(RESERVED_ATTRIBUTE_PREFIX);
+}
+
+/**
+ * Pub/Sub topic of a logical topic: device-to-cloud messages (the bridge
+ * publishes) or, for a cloud-to-device topic, commands (the bridge pulls).
+ */
+export { gcpTopicId, gcpDeadLetterTopicId } from './naming';
+
+/** Pub/Sub topic where the bridge puts what it cannot deliver (malformed payloads, bad commands), with the reason. */
+export function gcpBridgeDeadLetterTopicId(specName: string): string {
+  return `${specName}-bridge-dead-letter`;
+}
+
+/**
+ * Command subscription of one broker shard on a cloud-to-device topic. Every
+ * shard has its own, so every shard receives every command and the one that
+ * holds the device's connection (or persistent session) delivers it.
+ */
+export function gcpCommandSubscriptionId(specName: string, topic: string, shard: number): string {
+  return `${specName}-${topic}-shard-${shard}`;
+}

@@ -14,6 +14,7 @@
  * removing a device moves no other device, except when B doubles: then about
  * half of the things move to a new stack (see the README for that deploy).
  */
+import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
 import type { Plan, PlanDevice, PlanRoute, PlanTopic } from '../lib/plan/types';
 import type { AwsTarget } from '../lib/spec/types';
@@ -38,7 +39,8 @@ import { caRegistrations, type CaRegistration } from './provisioning/certificate
 /** The margin under CloudFormation's 500 resources per stack that a stack may use. */
 export const SAFE_RESOURCES_PER_STACK = 400;
 export const CFN_MAX_RESOURCES_PER_STACK = 500;
-export const DEFAULT_AWS_REGION = 'us-east-1';
+/** Region used when the spec names none (resolved into the plan; see lib/spec/target-defaults.ts). */
+export const DEFAULT_AWS_REGION = TARGET_DEFAULTS.aws.region;
 
 export interface FleetPolicyLayout {
   readonly fleet: string;
@@ -115,9 +117,8 @@ export function deviceHash(id: string): number {
 export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIssue[] } {
   const issues: LayoutIssue[] = [];
   const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
-  const target = plan.targets.aws ?? {};
-  const region = target.region ?? DEFAULT_AWS_REGION;
-  const provisioning = target.provisioning ?? 'jitp';
+  const target = plan.targets.aws ?? { ...TARGET_DEFAULTS.aws, account: undefined };
+  const { region, provisioning } = target;
   const topics = new Map(plan.topics.map((t) => [t.name, t]));
 
   const sinks = new Map<string, AwsSinkMapping>();
@@ -196,7 +197,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     policies,
     authorities,
     provisioning,
-    audit: target.audit !== false,
+    audit: target.audit,
     hasDevices: devicesStacks.length > 0,
   });
   if (mainStackResources > SAFE_RESOURCES_PER_STACK) {
@@ -211,8 +212,8 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
       region,
       ...(target.account !== undefined ? { account: target.account } : {}),
       provisioning,
-      logLevel: target.logLevel ?? 'ERROR',
-      audit: target.audit !== false,
+      logLevel: target.logLevel,
+      audit: target.audit,
       mainStackName: mainStackName(plan),
       mainStackResources,
       sinks,

@@ -9,6 +9,7 @@
  * It runs on the template, not on the kit's own data, so it also catches a
  * policy another construct adds to the app.
  */
+import { DEFAULT_AWS_REGION } from '../layout';
 import * as fs from 'node:fs';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { IOT_POLICY_MAX_CHARS, MEASURE_ACCOUNT_ID, partitionOf, policyLength } from '../policy/iot-policy';
@@ -82,7 +83,7 @@ export class IotPolicyAuditPlugin implements IPolicyValidationPlugin {
 
     for (const stack of context.stackTemplates) {
       const template = JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')) as Template;
-      const pseudo = { region: stack.region ?? 'us-east-1', account: stack.accountId ?? MEASURE_ACCOUNT_ID };
+      const pseudo = { region: stack.region ?? DEFAULT_AWS_REGION, account: stack.accountId ?? MEASURE_ACCOUNT_ID };
       for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
         if (resource.Type !== 'AWS::IoT::Policy') continue;
         const where = { resourceLogicalId: logicalId, templatePath: stack.templatePath, locations: ['Properties/PolicyDocument'] };

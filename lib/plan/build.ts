@@ -1,3 +1,5 @@
+import { resolveTargets } from '../spec/target-defaults';
+import { capabilitiesOf, effectiveQos as effectiveQos_ } from '../capabilities';
 import type { Spec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import type { ResolvedSpec } from '../validate/semantic';
@@ -32,7 +34,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
     const pattern = resolved.topics.get(name);
     if (pattern === undefined) throw new Error(`internal: topic ${name} was not validated`);
     const effectiveQos: { -readonly [C in keyof PlanTopic['effectiveQos']]: PlanTopic['effectiveQos'][C] } = {};
-    for (const c of clouds) effectiveQos[c] = t.qos === 2 && c !== 'gcp' ? 1 : t.qos;
+    for (const c of clouds) effectiveQos[c] = effectiveQos_(capabilitiesOf(c, spec.targets), t.qos);
     return {
       name,
       pattern: t.pattern,
@@ -129,7 +131,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
     version: 1,
     name: spec.name,
     clouds,
-    targets: spec.targets,
+    targets: resolveTargets(spec.targets),
     topics,
     sinks,
     routes,

@@ -4,7 +4,8 @@
  * re-reads the spec. Every array is sorted by name so the plan (and everything
  * generated from it) is byte-identical for the same spec.
  */
-import type { Cloud, Direction, JsonSchemaDocument, PayloadFormat, Qos, SinkKind, Targets } from '../spec/types';
+import type { Cloud, Direction, JsonSchemaDocument, PayloadFormat, Qos, SinkKind } from '../spec/types';
+import type { ResolvedTargets } from '../spec/target-defaults';
 import type { FilterExpr } from '../filter/ast';
 
 export interface PlanTopic {
@@ -123,7 +124,8 @@ export interface Plan {
   readonly name: string;
   /** Enabled clouds, in aws, azure, gcp order. */
   readonly clouds: readonly Cloud[];
-  readonly targets: Targets;
+  /** The spec's targets with every default resolved (lib/spec/target-defaults.ts). */
+  readonly targets: ResolvedTargets;
   readonly topics: readonly PlanTopic[];
   readonly sinks: readonly PlanSink[];
   readonly routes: readonly PlanRoute[];

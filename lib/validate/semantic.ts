@@ -1,3 +1,4 @@
+import { capabilitiesOf, effectiveQos, platformOf } from '../capabilities';
 import * as path from 'node:path';
 import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
@@ -37,8 +38,6 @@ export interface SemanticOptions {
   readonly now: Date;
 }
 
-/** Event Grid event subscriptions deliver to Event Hubs, Service Bus queues and Azure Functions. */
-const EVENT_GRID_SINK_KINDS: readonly string[] = ['stream', 'queue', 'function'];
 /** Account may be empty (S3 bucket ARNs have none). */
 const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 const SPEC_NAME = /^[a-z][a-z0-9-]{0,23}$/;
@@ -105,7 +104,7 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       }
     }
     checkQos(spec, name, topic, clouds, problems);
-    if (topic.retain === true && clouds.includes('azure') && (spec.targets.azure?.broker ?? 'iothub') === 'iothub') {
+    if (topic.retain === true && clouds.includes('azure') && !capabilitiesOf('azure', spec.targets).retain) {
       if (spec.targets.azure?.acceptRetainLoss === true) {
         problems.warning(at('retain'), 'Azure IoT Hub does not retain messages: on Azure this topic is delivered without retention');
       } else {
@@ -138,29 +137,26 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
 }
 
 function checkQos(spec: Spec, name: string, topic: TopicSpec, clouds: readonly Cloud[], problems: ProblemList): void {
-  if (topic.qos !== 2) return;
-  const capped: Array<[Cloud, string]> = [
-    ['aws', 'AWS IoT Core'],
-    ['azure', 'Azure IoT Hub'],
-  ];
-  for (const [cloud, service] of capped) {
-    if (!clouds.includes(cloud)) continue;
+  for (const cloud of clouds) {
+    const { qos, service } = capabilitiesOf(cloud, spec.targets);
+    if (qos.includes(topic.qos)) continue;
+    const levels = qos.join(' and ');
     if (spec.targets[cloud]?.acceptQosDowngrade === true) {
       problems.warning(
         joinPath('topics', name, 'qos'),
-        `${service} supports QoS 0 and 1 only: this topic is delivered at QoS 1 there (at least once, duplicates possible)`,
+        `${service} supports QoS ${levels} only: this topic is delivered at QoS ${effectiveQos(capabilitiesOf(cloud, spec.targets), topic.qos)} there (at least once, duplicates possible)`,
       );
     } else {
       problems.error(
         joinPath('topics', name, 'qos'),
-        `QoS 2 is not supported by ${service} (QoS 0 and 1 only): use qos 1, or set targets.${cloud}.acceptQosDowngrade to true to deliver at QoS 1 there`,
+        `QoS ${topic.qos} is not supported by ${service} (QoS ${levels} only): use qos 1, or set targets.${cloud}.acceptQosDowngrade to true to deliver at QoS 1 there`,
       );
     }
   }
 }
 
 function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): void {
-  const azureBroker = spec.targets.azure?.broker ?? 'iothub';
+  const azureEventGrid = platformOf('azure', spec.targets) === 'azure-eventgrid';
   for (const [name, sink] of Object.entries(spec.sinks)) {
     const at = (...field: (string | number)[]) => joinPath('sinks', name, ...field);
     const on = sinkClouds(sink, clouds);
@@ -178,7 +174,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
           problems.error(at('topic'), `"${sink.topic}" is a ${target.direction} topic: republish to a cloud-to-device topic`);
         }
       }
-      if (on.includes('azure')) {
+      if (on.includes('azure') && capabilitiesOf('azure', spec.targets).sinks.republish === undefined) {
         problems.error(
           at('kind'),
           `Azure IoT Hub routing cannot republish to devices: set sinks.${name}.clouds to ${JSON.stringify(on.filter((c) => c !== 'azure'))} (and send commands from a function reading a "stream" sink on Azure)`,
@@ -210,7 +206,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
     if (sink.kind === 'stream' && sink.retentionDays !== undefined && sink.retentionDays > 7) {
       problems.error(at('retentionDays'), `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`);
     }
-    if (azureBroker === 'eventgrid' && on.includes('azure') && !EVENT_GRID_SINK_KINDS.includes(sink.kind)) {
+    if (azureEventGrid && on.includes('azure') && capabilitiesOf('azure', spec.targets).sinks[sink.kind] === undefined) {
       problems.error(
         at('kind'),
         `the Event Grid MQTT broker routes through event subscriptions, which deliver to Event Hubs, Service Bus queues and functions only ("stream", "queue", "function"): use one of those on Azure, or set sinks.${name}.clouds without "azure"`,

@@ -5,6 +5,7 @@
  * Pure (no @pulumi import): the plan check and the offline synthesizer use
  * the same names `pulumi up` will.
  */
+import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
 import type { Plan } from '../../lib/plan/types';
 import type { AzureTarget } from '../../lib/spec/types';
@@ -53,9 +54,6 @@ export interface AzureSettings {
   readonly names: AzureNames;
 }
 
-export const DEFAULT_LOCATION = 'westeurope';
-export const DEFAULT_SKU: IotHubSku = 'S1';
-
 /**
  * Settings for a plan. Config wins over the plan's target options; names get
  * a suffix so globally unique Azure names (hub, namespaces, storage) do not
@@ -63,24 +61,24 @@ export const DEFAULT_SKU: IotHubSku = 'S1';
  * and stack, so it is stable for one stack and differs between stacks.
  */
 export function azureSettings(plan: Plan, stack: string, config: ConfigReader = () => undefined): AzureSettings {
-  const target = plan.targets.azure ?? {};
-  const sku = config(CONFIG_KEYS.sku) ?? target.sku ?? DEFAULT_SKU;
+  const target = plan.targets.azure ?? TARGET_DEFAULTS.azure;
+  const sku = config(CONFIG_KEYS.sku) ?? target.sku;
   if (!(IOT_HUB_SKUS as readonly string[]).includes(sku)) throw new Error(`iotkit:${CONFIG_KEYS.sku} must be one of ${IOT_HUB_SKUS.join(', ')}, got "${sku}"`);
   const capacityText = config(CONFIG_KEYS.capacity);
-  const capacity = capacityText !== undefined ? Number(capacityText) : (target.capacity ?? 1);
+  const capacity = capacityText !== undefined ? Number(capacityText) : target.capacity;
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new Error(`iotkit:${CONFIG_KEYS.capacity} must be a positive integer, got "${capacityText ?? capacity}"`);
   const suffix = config(CONFIG_KEYS.nameSuffix) ?? defaultNameSuffix(plan.name, stack);
   if (!/^[a-z0-9]{1,8}$/.test(suffix))
     throw new Error(`iotkit:${CONFIG_KEYS.nameSuffix} must be 1 to 8 lowercase letters or digits (it ends storage account names), got "${suffix}"`);
   return {
-    location: config(CONFIG_KEYS.location) ?? target.location ?? DEFAULT_LOCATION,
+    location: config(CONFIG_KEYS.location) ?? target.location,
     sku: sku as IotHubSku,
     capacity,
-    broker: target.broker ?? 'iothub',
-    publicNetworkAccess: target.publicNetworkAccess ?? 'Enabled',
-    allowedIpRanges: [...(target.allowedIpRanges ?? [])],
-    builtInEvents: [...(target.builtInEvents ?? [])],
+    broker: target.broker,
+    publicNetworkAccess: target.publicNetworkAccess,
+    allowedIpRanges: [...target.allowedIpRanges],
+    builtInEvents: [...target.builtInEvents],
     names: azureNames(plan.name, suffix, config(CONFIG_KEYS.resourceGroupName)),
   };
 }

@@ -12,7 +12,7 @@
  * bucket of its id: bucket = sha256(id) mod B, with B the smallest power of
  * two that keeps every devices stack at or under 400 resources. Adding or
  * removing a device moves no other device, except when B doubles: then about
- * half of the things move to a new stack (see the README for that deploy).
+ * half of the things move to a new stack (docs/aws.md says how to deploy that).
  */
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';

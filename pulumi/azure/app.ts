@@ -4,7 +4,7 @@
  * the offline synthesizer (synth.ts) runs under mocks.
  *
  *   pulumi config set iotkit:spec ../../examples/industrial-plant/iotkit.spec.yaml
- *   pulumi config set iotkit:location germanywestcentral   # optional, see settings.ts
+ *   pulumi config set iotkit:location germanywestcentral   # optional, see layout.ts
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';

@@ -15,7 +15,7 @@ import type { SinkTarget } from './sink-target';
 export interface AzureIotkitArgs {
   /** The compiled plan: the only description of what to build. */
   readonly plan: Plan;
-  /** Location, SKU, names (see ../settings.ts). */
+  /** Location, SKU, names (see ../layout.ts). */
   readonly settings: AzureSettings;
 }
 

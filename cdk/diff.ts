@@ -153,20 +153,70 @@ function stackChanges(stack: string, diff: TemplateDiff): ResourceChange[] {
   return out;
 }
 
-function iamFindings(stack: string, diff: TemplateDiff): SecurityFinding[] {
-  const out: SecurityFinding[] = [];
-  const text = (s: { effect: string; actions: { values: string[] }; resources: { values: string[] }; principals: { values: string[] }; condition?: unknown }) =>
-    `${s.effect} ${s.actions.values.join(', ')} on ${s.resources.values.join(', ') || '(resource of the policy)'}${
-      s.principals.values.length > 0 ? ` for ${s.principals.values.join(', ')}` : ''
-    }${s.condition === undefined ? '' : ` when ${canonicalJson(s.condition)}`}`;
-  for (const s of diff.iamChanges.statements.additions) {
-    out.push({ scope: 'aws', change: s.isNegativeStatement ? 'strengthened' : 'added', subject: `${stack} IAM`, message: `statement added: ${text(s)}` });
+interface StatementLike {
+  readonly effect: string;
+  readonly actions: { readonly values: string[] };
+  readonly resources: { readonly values: string[] };
+  readonly principals: { readonly values: string[] };
+  readonly condition?: unknown;
+}
+
+/** cloudformation-diff keeps intrinsics as JSON text inside statement values: render them like policy resources. */
+function renderValue(text: string): string {
+  if (!text.startsWith('{')) return text;
+  try {
+    return renderIntrinsic(JSON.parse(text));
+  } catch {
+    return text;
   }
-  for (const s of diff.iamChanges.statements.removals) {
-    out.push({ scope: 'aws', change: s.isNegativeStatement ? 'weakened' : 'narrowed', subject: `${stack} IAM`, message: `statement removed: ${text(s)}` });
+}
+
+/** Statement cells; IoT policies (no principal, only iot: actions) are compared by iotPolicyGrants instead. */
+function statementGrants(statements: readonly StatementLike[]): Grant[] {
+  return statements
+    .filter((s) => !(s.principals.values.length === 0 && s.actions.values.every((a) => a.startsWith('iot:'))))
+    .flatMap((s) => {
+      const resources = s.resources.values.length > 0 ? s.resources.values : ['(resource of the policy)'];
+      const principals = s.principals.values.length > 0 ? s.principals.values : [''];
+      return s.actions.values.flatMap((action) =>
+        resources.flatMap((r) =>
+          principals.map((p) => ({
+            effect: s.effect === 'Deny' ? 'Deny' : 'Allow',
+            action,
+            resource: renderValue(r),
+            principal: renderValue(p),
+            condition: canonicalJson(s.condition),
+          })),
+        ),
+      ) as Grant[];
+    });
+}
+
+/** The logical ids a rendered value refers to (`${Id}` or `${Id.Attr}`). */
+function referencedIds(text: string): string[] {
+  return [...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((m) => m[1]);
+}
+
+/**
+ * IAM statements (roles, resource policies, Lambda permissions) from
+ * cloudformation-diff, compared cell by cell (effect, action, resource,
+ * principal, condition) so a statement split or merged is not reported as
+ * a grant. A grant or protection that goes away with its resource is
+ * reported as narrowed, not weakened.
+ */
+function iamFindings(stack: string, diff: TemplateDiff, removedIds: ReadonlySet<string>): SecurityFinding[] {
+  const out: SecurityFinding[] = [];
+  const delta = compareGrants(statementGrants(diff.iamChanges.statements.removals), statementGrants(diff.iamChanges.statements.additions));
+  for (const g of delta.added) {
+    out.push({ scope: 'aws', change: g.effect === 'Deny' ? 'strengthened' : 'added', subject: `${stack} IAM`, message: `grants ${describeGrant(g)}` });
+  }
+  for (const g of delta.removed) {
+    const goneWithResource = referencedIds(g.resource).some((id) => removedIds.has(id));
+    const change = g.effect === 'Deny' && !goneWithResource ? 'weakened' : 'narrowed';
+    out.push({ scope: 'aws', change, subject: `${stack} IAM`, message: `no longer ${describeGrant(g)}${goneWithResource ? ' (its resource is removed)' : ''}` });
   }
   for (const m of diff.iamChanges.managedPolicies.additions) {
-    out.push({ scope: 'aws', change: 'added', subject: `${stack} IAM`, message: `managed policy ${m.managedPolicyArn} attached to ${m.identityArn}` });
+    out.push({ scope: 'aws', change: 'added', subject: `${stack} IAM`, message: `managed policy ${renderValue(m.managedPolicyArn)} attached to ${renderValue(m.identityArn)}` });
   }
   return out;
 }
@@ -174,8 +224,8 @@ function iamFindings(stack: string, diff: TemplateDiff): SecurityFinding[] {
 /** What cdk diff misses: IoT policies, topic rules, protections on sinks. */
 function kitFindings(stack: string, before: Template | undefined, after: Template | undefined): SecurityFinding[] {
   const out: SecurityFinding[] = [];
-  const oldRes = ((before?.Resources ?? {}) as Record<string, Json>) ?? {};
-  const newRes = ((after?.Resources ?? {}) as Record<string, Json>) ?? {};
+  const oldRes = ((before?.Resources ?? {}) as Record<string, Json>);
+  const newRes = ((after?.Resources ?? {}) as Record<string, Json>);
   const ids = [...new Set([...Object.keys(oldRes), ...Object.keys(newRes)])].sort();
   for (const id of ids) {
     const o = oldRes[id];
@@ -252,8 +302,10 @@ export const diffAws: CloudDiffer = async (baseDir, headDir) => {
     } catch (e) {
       throw new UserError(`cannot compare the templates of stack ${stack}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    changes.push(...stackChanges(stack, diff));
-    security.push(...iamFindings(stack, diff), ...kitFindings(stack, before, after));
+    const stackChangeList = stackChanges(stack, diff);
+    changes.push(...stackChangeList);
+    const removedIds = new Set(stackChangeList.filter((c) => c.kind === 'removed').map((c) => c.address));
+    security.push(...iamFindings(stack, diff, removedIds), ...kitFindings(stack, before, after));
   }
   const sorted = sortChanges(changes);
   return {

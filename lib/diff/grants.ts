@@ -12,6 +12,8 @@ export interface Grant {
   readonly resource: string;
   /** Canonical JSON of the statement's condition block ('' when none). */
   readonly condition: string;
+  /** Who is granted, for resource and trust policies ('' for identity policies, IoT policies). */
+  readonly principal?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ function conditionCovers(outer: string, inner: string): boolean {
 export function grantCovers(outer: Grant, inner: Grant): boolean {
   return (
     outer.effect === inner.effect &&
+    (outer.principal ?? '') === (inner.principal ?? '') &&
     globCovers(outer.action.toLowerCase(), inner.action.toLowerCase()) &&
     globCovers(outer.resource, inner.resource) &&
     conditionCovers(outer.condition, inner.condition)
@@ -61,7 +64,7 @@ export interface GrantDelta {
 
 /** Grants of `after` not covered by any of `before`, and the reverse. */
 export function compareGrants(before: readonly Grant[], after: readonly Grant[]): GrantDelta {
-  const key = (g: Grant) => `${g.effect} ${g.action} ${g.resource} ${g.condition}`;
+  const key = (g: Grant) => `${g.effect} ${g.action} ${g.resource} ${g.principal ?? ''} ${g.condition}`;
   const order = (a: Grant, b: Grant) => compareText(key(a), key(b));
   return {
     added: after.filter((g) => !before.some((o) => grantCovers(o, g))).sort(order),
@@ -86,5 +89,6 @@ export function canonicalJson(value: unknown): string {
 
 /** `Allow iot:Publish on topic/a/* when {...}` */
 export function describeGrant(g: Grant): string {
-  return `${g.effect} ${g.action} on ${g.resource}${g.condition === '' ? '' : ` when ${g.condition}`}`;
+  const who = g.principal === undefined || g.principal === '' ? '' : ` for ${g.principal}`;
+  return `${g.effect} ${g.action} on ${g.resource}${who}${g.condition === '' ? '' : ` when ${g.condition}`}`;
 }

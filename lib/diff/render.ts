@@ -93,7 +93,7 @@ function securityLine(f: SecurityFinding): string {
 
 /** Markdown escaping for table cells and inline text: keeps `|`, `<`, `*`, `_` literal. */
 function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_[\]<|]/g, (c) => `\\${c}`);
 }
 
 function code(text: string): string {
@@ -103,7 +103,8 @@ function code(text: string): string {
 
 export function renderText(report: DiffReport): string {
   const lines = [`iotkit diff: ${report.base} -> ${report.head}`];
-  if (isUnchanged(report)) return [...lines, 'No change: the spec and every synthesized cloud are the same.', ''].join('\n');
+  const notes = report.notes.map((n) => `note: ${n}`);
+  if (isUnchanged(report)) return [...lines, 'No change: the spec and every synthesized cloud are the same.', ...notes, ''].join('\n');
   for (const c of report.clouds) lines.push(`${c.cloud}: ${cloudSummary(c)}`);
   const security = allSecurity(report);
   if (security.length > 0) lines.push('', 'Security:', ...security.map((f) => `  ${securityLine(f)}`));
@@ -118,6 +119,7 @@ export function renderText(report: DiffReport): string {
     }
     for (const n of c.notes) lines.push(`  note: ${n}`);
   }
+  if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n') + '\n';
 }
 
@@ -147,8 +149,9 @@ function cloudDetails(c: CloudDiff): string {
 export function renderMarkdown(report: DiffReport, options: RenderOptions = {}): string {
   const limit = options.limit ?? MARKDOWN_LIMIT;
   const head: string[] = [COMMENT_MARKER, `### iotkit preview diff`, '', `Comparing ${code(report.base)} with ${code(report.head)}.`, ''];
+  const notes = report.notes.map((n) => `- _note_: ${md(n)}`);
   if (isUnchanged(report)) {
-    return [...head, '**No change**: the spec and every synthesized cloud are the same.', ''].join('\n');
+    return [...head, '**No change**: the spec and every synthesized cloud are the same.', '', ...(notes.length > 0 ? [...notes, ''] : [])].join('\n');
   }
   const security = allSecurity(report);
   const risky = security.filter((f) => RISKY_SECURITY_CHANGES.has(f.change));
@@ -183,6 +186,7 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions = {}):
   if (report.plan.length > 0) {
     sections.push('#### Spec changes', '', ...report.plan.map((c) => `- **${c.area} ${md(c.name)}** ${c.kind}${c.details.length > 0 ? `: ${md(c.details.join('; '))}` : ''}`), '');
   }
+  if (notes.length > 0) sections.push(...notes, '');
   const details = report.clouds.map(cloudDetails);
   const footer = '<sub>Generated offline by `iotkit diff` from synthesized templates; no cloud was contacted.</sub>\n';
   return fit([...head, ...sections].join('\n'), details, footer, limit);

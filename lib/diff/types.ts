@@ -96,6 +96,8 @@ export interface DiffReport {
   readonly planSecurity: readonly SecurityFinding[];
   /** Clouds with at least one change, in aws, azure, gcp order. */
   readonly clouds: readonly CloudDiff[];
+  /** What the diff could not compare (a cloud without a differ in this version). */
+  readonly notes: readonly string[];
 }
 
 /** Text order independent of the machine's locale. */

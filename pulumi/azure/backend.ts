@@ -9,5 +9,6 @@ export const backend: CloudBackend = {
   cloud: 'azure',
   folder: 'pulumi/azure',
   checkPlan: (plan) => (require('./checks') as typeof import('./checks')).checkAzurePlan(plan),
+  diff: (baseDir, headDir) => (require('./diff') as typeof import('./diff')).diffAzure(baseDir, headDir),
   synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthAzure(plan, dir),
 };

@@ -50,8 +50,10 @@ function groups(diff: CloudDiff): string[] {
   return [...new Set(diff.changes.map((c) => c.group))];
 }
 
+/** Risky findings first (stable: spec, then clouds in order), then what only narrows or strengthens. */
 function allSecurity(report: DiffReport): SecurityFinding[] {
-  return [...report.planSecurity, ...report.clouds.flatMap((c) => c.security)];
+  const all = [...report.planSecurity, ...report.clouds.flatMap((c) => c.security)];
+  return [...all.filter((f) => RISKY_SECURITY_CHANGES.has(f.change)), ...all.filter((f) => !RISKY_SECURITY_CHANGES.has(f.change))];
 }
 
 function allDataLoss(report: DiffReport): DataLossFinding[] {

@@ -17,6 +17,13 @@ export function asPlan(value: unknown, file: string): Plan {
   if (v === null || typeof v !== 'object' || v.version !== 1 || lists.some((k) => !Array.isArray(v[k]))) {
     throw new UserError(`${file} is not an iotkit plan (version 1 with clouds, topics, sinks, routes, fleets, authorities): synthesize it with iotkit synth`);
   }
+  for (const k of lists.filter((x) => x !== 'clouds')) {
+    (v[k] as unknown[]).forEach((item, i) => {
+      if (item === null || typeof item !== 'object' || typeof (item as { name?: unknown }).name !== 'string') {
+        throw new UserError(`${file}: ${k}[${i}] must be an object with a name`);
+      }
+    });
+  }
   return v as Plan;
 }
 
@@ -37,7 +44,7 @@ function fieldChanges<T>(before: T, after: T, fields: readonly (keyof T & string
 }
 
 /** `+x, -y` for set-like lists. */
-function listDelta(label: string, before: readonly string[], after: readonly string[]): string[] {
+function listDelta(label: string, before: readonly string[] = [], after: readonly string[] = []): string[] {
   const added = after.filter((x) => !before.includes(x));
   const removed = before.filter((x) => !after.includes(x));
   if (added.length === 0 && removed.length === 0) return [];
@@ -76,7 +83,9 @@ const topicDetails = (b: PlanTopic, a: PlanTopic): string[] => [
   ...fieldChanges(b, a, ['pattern', 'direction', 'qos', 'retain', 'format']),
   ...(same(b.effectiveQos, a.effectiveQos) || b.qos !== a.qos ? [] : [`effective QoS: ${show(b.effectiveQos)} -> ${show(a.effectiveQos)}`]),
   ...listDelta('attributes', b.attributes, a.attributes),
-  ...(same(b.schema, a.schema) ? [] : [b.schema === undefined ? 'payload schema added' : a.schema === undefined ? 'payload schema removed' : 'payload schema changed']),
+  ...(same(b.schema, a.schema)
+    ? []
+    : [b.schema === undefined ? 'payload schema added' : a.schema === undefined ? 'payload schema removed' : 'payload schema changed']),
 ];
 const sinkDetails = (b: PlanSink, a: PlanSink): string[] => [
   ...fieldChanges(b, a, ['kind', 'retentionDays', 'topic']),
@@ -98,7 +107,7 @@ const fleetDetails = (b: PlanFleet, a: PlanFleet): string[] => [
     a.devices.map((d) => d.id),
   ),
 ];
-const fingerprints = (x: PlanAuthority) => x.certificates.map((c) => `${c.subject} (sha256 ${c.sha256.slice(0, 12)})`);
+const fingerprints = (x: PlanAuthority) => (x.certificates ?? []).map((c) => `${c.subject} (sha256 ${String(c.sha256).slice(0, 12)})`);
 const authorityDetails = (b: PlanAuthority, a: PlanAuthority): string[] => [
   ...listDelta('certificates', fingerprints(b), fingerprints(a)),
   ...(b.root?.sha256 === a.root?.sha256 ? [] : [`root: ${b.root?.subject ?? '(none)'} -> ${a.root?.subject ?? '(none)'}`]),
@@ -130,7 +139,7 @@ export function diffPlans(base: Plan, head: Plan): PlanChange[] {
     ...compareNamed('topic', base.topics, head.topics, topicDetails, (t) => [`${t.pattern} (${t.direction}, QoS ${t.qos})`]),
     ...compareNamed('sink', base.sinks, head.sinks, sinkDetails, (s) => [`${s.kind} on ${show(s.clouds)}`]),
     ...compareNamed('route', base.routes, head.routes, routeDetails, (r) => [
-      `${r.from} -> ${r.to.join(', ')}${r.filterText === undefined ? '' : ` where ${r.filterText}`}`,
+      `${r.from} -> ${(r.to ?? []).join(', ')}${r.filterText === undefined ? '' : ` where ${r.filterText}`}`,
     ]),
     ...compareNamed('fleet', base.fleets, head.fleets, fleetDetails, (f) => [`publish ${show(f.publish)}; subscribe ${show(f.subscribe)}`]),
     ...compareNamed('authority', base.authorities, head.authorities, authorityDetails, (a) => fingerprints(a)),
@@ -165,7 +174,7 @@ export function planSecurity(base: Plan, head: Plan): SecurityFinding[] {
   for (const fleet of head.fleets) {
     const before = baseFleets.get(fleet.name);
     for (const verb of ['publish', 'subscribe'] as const) {
-      const gained = fleet[verb].filter((t) => before === undefined || !before[verb].includes(t));
+      const gained = (fleet[verb] ?? []).filter((t) => before === undefined || !(before[verb] ?? []).includes(t));
       for (const t of gained) {
         out.push({
           scope: 'spec',
@@ -174,7 +183,7 @@ export function planSecurity(base: Plan, head: Plan): SecurityFinding[] {
           message: `${before === undefined ? 'new fleet' : 'fleet'} ${fleet.name} may ${verb} ${t} (${headTopics.get(t)?.pattern ?? '?'})`,
         });
       }
-      for (const t of before?.[verb].filter((x) => !fleet[verb].includes(x)) ?? []) {
+      for (const t of (before?.[verb] ?? []).filter((x) => !(fleet[verb] ?? []).includes(x))) {
         out.push({ scope: 'spec', change: 'narrowed', subject: `fleet ${fleet.name}`, message: `fleet ${fleet.name} may no longer ${verb} ${t}` });
       }
     }
@@ -189,8 +198,9 @@ export function planSecurity(base: Plan, head: Plan): SecurityFinding[] {
   }
   for (const topic of head.topics) {
     const before = baseTopics.get(topic.name);
-    if (before === undefined || before.mqttFilter === topic.mqttFilter) continue;
-    const users = head.fleets.filter((f) => f.publish.includes(topic.name) || f.subscribe.includes(topic.name)).map((f) => f.name);
+    if (before === undefined || before.mqttFilter === topic.mqttFilter || typeof topic.mqttFilter !== 'string' || typeof before.mqttFilter !== 'string')
+      continue;
+    const users = head.fleets.filter((f) => (f.publish ?? []).includes(topic.name) || (f.subscribe ?? []).includes(topic.name)).map((f) => f.name);
     const wider = mqttFilterCovers(topic.mqttFilter, before.mqttFilter) && !mqttFilterCovers(before.mqttFilter, topic.mqttFilter);
     const narrower = mqttFilterCovers(before.mqttFilter, topic.mqttFilter) && !wider;
     const who = users.length === 0 ? 'no fleet uses it' : `fleets ${users.join(', ')}`;
@@ -205,14 +215,14 @@ export function planSecurity(base: Plan, head: Plan): SecurityFinding[] {
           : `topic ${topic.name} moved to other topics (${before.pattern} -> ${topic.pattern}): ${who} gain them`,
     });
   }
-  const baseCerts = new Set(base.authorities.flatMap((a) => a.certificates.map((c) => c.sha256)));
+  const baseCerts = new Set(base.authorities.flatMap((a) => (a.certificates ?? []).map((c) => c.sha256)));
   for (const authority of head.authorities) {
-    for (const c of authority.certificates.filter((x) => !baseCerts.has(x.sha256))) {
+    for (const c of (authority.certificates ?? []).filter((x) => !baseCerts.has(x.sha256))) {
       out.push({
         scope: 'spec',
         change: 'added',
         subject: `authority ${authority.name}`,
-        message: `devices signed by ${c.subject} (sha256 ${c.sha256.slice(0, 12)}) are trusted`,
+        message: `devices signed by ${c.subject} (sha256 ${String(c.sha256).slice(0, 12)}) are trusted`,
       });
     }
   }

@@ -7,7 +7,9 @@
 import {
   CHANGE_KINDS,
   RISKY_SECURITY_CHANGES,
+  hasDestructive,
   isDestructive,
+  riskyFindings,
   type ChangeKind,
   type CloudDiff,
   type DataLossFinding,
@@ -125,8 +127,10 @@ export function renderText(report: DiffReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** JSON for tools: the report plus the verdicts scripts gate on, so they need not re-derive them. */
 export function renderJson(report: DiffReport): string {
-  return JSON.stringify({ unchanged: isUnchanged(report), ...report }, null, 2) + '\n';
+  const summary = { unchanged: isUnchanged(report), destructive: hasDestructive(report), securityRisks: riskyFindings(report).length };
+  return JSON.stringify({ ...summary, ...report }, null, 2) + '\n';
 }
 
 function cloudDetails(c: CloudDiff): string {
@@ -160,7 +164,10 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions = {}):
   const loss = allDataLoss(report);
   const destructive = loss.filter(isDestructive);
   if (risky.length > 0 || destructive.length > 0) {
-    const parts = [risky.length > 0 ? `${risky.length} security finding${risky.length === 1 ? '' : 's'}` : '', destructive.length > 0 ? `${destructive.length} data loss` : ''];
+    const parts = [
+      risky.length > 0 ? `${risky.length} security finding${risky.length === 1 ? '' : 's'}` : '',
+      destructive.length > 0 ? `${destructive.length} data loss` : '',
+    ];
     head.push(`> [!WARNING]`, `> ${parts.filter((p) => p !== '').join(' and ')}: read the sections below before merging.`, '');
   }
   if (report.clouds.length > 0) {
@@ -181,12 +188,20 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions = {}):
     sections.push(
       '#### Data loss',
       '',
-      ...loss.map((f) => `- **${KIND_LABEL[f.kind]}**${f.retained ? ' (retained on delete)' : ''} (${f.scope}) ${code(`${f.group}/${f.address}`)} ${code(f.type)}: ${md(f.message)}`),
+      ...loss.map(
+        (f) =>
+          `- **${KIND_LABEL[f.kind]}**${f.retained ? ' (retained on delete)' : ''} (${f.scope}) ${code(`${f.group}/${f.address}`)} ${code(f.type)}: ${md(f.message)}`,
+      ),
       '',
     );
   }
   if (report.plan.length > 0) {
-    sections.push('#### Spec changes', '', ...report.plan.map((c) => `- **${c.area} ${md(c.name)}** ${c.kind}${c.details.length > 0 ? `: ${md(c.details.join('; '))}` : ''}`), '');
+    sections.push(
+      '#### Spec changes',
+      '',
+      ...report.plan.map((c) => `- **${c.area} ${md(c.name)}** ${c.kind}${c.details.length > 0 ? `: ${md(c.details.join('; '))}` : ''}`),
+      '',
+    );
   }
   if (notes.length > 0) sections.push(...notes, '');
   const details = report.clouds.map(cloudDetails);
@@ -200,7 +215,8 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions = {}):
  * the summary is too long, it is cut at a line boundary.
  */
 function fit(main: string, details: readonly string[], footer: string, limit: number): string {
-  const cutNote = (n: number) => `\n_${n} detail section${n === 1 ? '' : 's'} cut to stay under ${limit} characters: run \`iotkit diff\` locally for the full diff._\n`;
+  const cutNote = (n: number) =>
+    `\n_${n} detail section${n === 1 ? '' : 's'} cut to stay under ${limit} characters: run \`iotkit diff\` locally for the full diff._\n`;
   let text = main;
   if (text.length + footer.length > limit) {
     const room = limit - footer.length - 200;

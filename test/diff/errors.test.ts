@@ -32,6 +32,7 @@ test.each([
   ['a folder without plan.json', () => [tmpDir(), good], /has no plan\.json: it is not an output of iotkit synth/],
   ['a plan.json that is not JSON', () => [tree({ 'plan.json': '{"version": 1,' }), good], /plan\.json is not valid JSON/],
   ['a plan.json of something else', () => [tree({ 'plan.json': '{"hello": 1}' }), good], /is not an iotkit plan/],
+  ['a plan whose topics are not named objects', () => [tree({ 'plan.json': PLAN.replace('"topics":[]', '"topics":[3]') }), good], /topics\[0\] must be an object with a name/],
   ['a template that is not JSON', () => [tree({ 'aws/s.template.json': 'not json' }), good], /s\.template\.json is not valid JSON/],
   ['a template whose Resources is a list', () => [tree({ 'aws/s.template.json': '{"Resources": []}' }), good], /Resources must be an object/],
   ['a resource without a Type', () => [tree({ 'aws/s.template.json': '{"Resources": {"A": {}}}' }), good], /resource A has no Type/],

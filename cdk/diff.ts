@@ -99,7 +99,9 @@ export function iotPolicyGrants(document: unknown): Grant[] {
     const st = s as Json;
     const effect = st.Effect === 'Deny' ? 'Deny' : 'Allow';
     const condition = canonicalJson(st.Condition);
-    return list(st.Action).flatMap((a) => list(st.Resource).map((r) => ({ effect, action: renderIntrinsic(a), resource: renderIntrinsic(r), condition }) as Grant));
+    return list(st.Action).flatMap((a) =>
+      list(st.Resource).map((r) => ({ effect, action: renderIntrinsic(a), resource: renderIntrinsic(r), condition }) as Grant),
+    );
   });
 }
 
@@ -213,10 +215,20 @@ function iamFindings(stack: string, diff: TemplateDiff, removedIds: ReadonlySet<
   for (const g of delta.removed) {
     const goneWithResource = referencedIds(g.resource).some((id) => removedIds.has(id));
     const change = g.effect === 'Deny' && !goneWithResource ? 'weakened' : 'narrowed';
-    out.push({ scope: 'aws', change, subject: `${stack} IAM`, message: `no longer ${describeGrant(g)}${goneWithResource ? ' (its resource is removed)' : ''}` });
+    out.push({
+      scope: 'aws',
+      change,
+      subject: `${stack} IAM`,
+      message: `no longer ${describeGrant(g)}${goneWithResource ? ' (its resource is removed)' : ''}`,
+    });
   }
   for (const m of diff.iamChanges.managedPolicies.additions) {
-    out.push({ scope: 'aws', change: 'added', subject: `${stack} IAM`, message: `managed policy ${renderValue(m.managedPolicyArn)} attached to ${renderValue(m.identityArn)}` });
+    out.push({
+      scope: 'aws',
+      change: 'added',
+      subject: `${stack} IAM`,
+      message: `managed policy ${renderValue(m.managedPolicyArn)} attached to ${renderValue(m.identityArn)}`,
+    });
   }
   return out;
 }
@@ -224,8 +236,8 @@ function iamFindings(stack: string, diff: TemplateDiff, removedIds: ReadonlySet<
 /** What cdk diff misses: IoT policies, topic rules, protections on sinks. */
 function kitFindings(stack: string, before: Template | undefined, after: Template | undefined): SecurityFinding[] {
   const out: SecurityFinding[] = [];
-  const oldRes = ((before?.Resources ?? {}) as Record<string, Json>);
-  const newRes = ((after?.Resources ?? {}) as Record<string, Json>);
+  const oldRes = (before?.Resources ?? {}) as Record<string, Json>;
+  const newRes = (after?.Resources ?? {}) as Record<string, Json>;
   const ids = [...new Set([...Object.keys(oldRes), ...Object.keys(newRes)])].sort();
   for (const id of ids) {
     const o = oldRes[id];
@@ -240,7 +252,12 @@ function kitFindings(stack: string, before: Template | undefined, after: Templat
         out.push({ scope: 'aws', change, subject, message: `IoT policy ${name}: ${o === undefined ? 'new policy grants' : 'now grants'} ${describeGrant(g)}` });
       }
       for (const g of delta.removed) {
-        out.push({ scope: 'aws', change: g.effect === 'Deny' ? 'weakened' : 'narrowed', subject, message: `IoT policy ${name}: no longer grants ${describeGrant(g)}` });
+        out.push({
+          scope: 'aws',
+          change: g.effect === 'Deny' ? 'weakened' : 'narrowed',
+          subject,
+          message: `IoT policy ${name}: no longer grants ${describeGrant(g)}`,
+        });
       }
     }
     if (type === 'AWS::IoT::TopicRule' && o !== undefined && n !== undefined) {
@@ -251,7 +268,12 @@ function kitFindings(stack: string, before: Template | undefined, after: Templat
       }
       const checksIdentity = (p: Json) => typeof p.Sql === 'string' && /clientid\(\)/i.test(p.Sql);
       if (checksIdentity(op) && !checksIdentity(np)) {
-        out.push({ scope: 'aws', change: 'removed', subject, message: 'topic rule no longer compares the topic to clientid(): a device may speak for another' });
+        out.push({
+          scope: 'aws',
+          change: 'removed',
+          subject,
+          message: 'topic rule no longer compares the topic to clientid(): a device may speak for another',
+        });
       }
       if (op.AwsIotSqlVersion !== np.AwsIotSqlVersion) {
         out.push({ scope: 'aws', change: 'weakened', subject, message: `SQL version ${String(op.AwsIotSqlVersion)} -> ${String(np.AwsIotSqlVersion)}` });

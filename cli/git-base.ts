@@ -22,7 +22,14 @@ function git(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
 function gitOrThrow(args: readonly string[], cwd: string, what: string): string {
   const r = git(args, cwd);
   if (r.error !== undefined) throw new UserError(`${what}: cannot run git (${r.error.message})`);
-  if (r.status !== 0) throw new UserError(`${what}: git ${args.join(' ')} failed`, r.stderr.trim().split('\n').filter((l) => l !== ''));
+  if (r.status !== 0)
+    throw new UserError(
+      `${what}: git ${args.join(' ')} failed`,
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
   return r.stdout.trim();
 }
 
@@ -32,7 +39,10 @@ export function runSynth(kitRoot: string, spec: string, out: string, cwd: string
   if (!fs.existsSync(bin)) throw new UserError(`${side}: ${bin} does not exist: that revision has no iotkit CLI to synthesize with`);
   const r = spawnSync(process.execPath, [bin, 'synth', '--spec', spec, '--out', out], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   if (r.status !== 0) {
-    const lines = `${r.stderr}`.trim().split('\n').filter((l) => l !== '');
+    const lines = `${r.stderr}`
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '');
     throw new UserError(`${side}: iotkit synth --spec ${spec} failed (exit ${r.status ?? r.signal})`, lines.slice(-20));
   }
 }

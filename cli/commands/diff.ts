@@ -70,7 +70,8 @@ missing or malformed, 2 bad usage.`,
       .filter((g) => g !== '');
     for (const g of gates) if (!(GATES as readonly string[]).includes(g)) throw new UsageError(`--fail-on must be destructive, security or both, got "${g}"`);
     if ((values.base === undefined) === (values['base-ref'] === undefined)) throw new UsageError('give exactly one of --base DIR and --base-ref REF');
-    if (values.spec !== undefined && values['base-ref'] === undefined) throw new UsageError('--spec goes with --base-ref (with --base, both sides are already synthesized)');
+    if (values.spec !== undefined && values['base-ref'] === undefined)
+      throw new UsageError('--spec goes with --base-ref (with --base, both sides are already synthesized)');
 
     const cleanups: Array<() => void> = [];
     try {
@@ -87,7 +88,10 @@ missing or malformed, 2 bad usage.`,
           io.err(`note: ${path.relative(io.cwd, spec) || spec} does not exist at ${ref}: everything is new`);
           base = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-empty-'));
           cleanups.push(() => fs.rmSync(base, { recursive: true, force: true }));
-          writeFile(path.join(base, 'plan.json'), JSON.stringify({ version: 1, name: '', clouds: [], targets: {}, topics: [], sinks: [], routes: [], fleets: [], authorities: [], omissions: [] }));
+          writeFile(
+            path.join(base, 'plan.json'),
+            JSON.stringify({ version: 1, name: '', clouds: [], targets: {}, topics: [], sinks: [], routes: [], fleets: [], authorities: [], omissions: [] }),
+          );
         } else base = tree.outDir;
         baseLabel = ref;
         if (values.head !== undefined) {

@@ -152,7 +152,9 @@ function contractFindings(baseDir: string | null, headDir: string | null): Secur
     return dir !== null && fs.existsSync(file) ? (readJsonObject(file) as DeviceContract) : {};
   };
   const pairs = (c: DeviceContract) =>
-    new Set((c.topics ?? []).flatMap((t) => (t.fleets ?? []).map((f) => `${f}\u0000${t.name ?? '?'}\u0000${t.publish === undefined ? 'subscribe' : 'publish'}`)));
+    new Set(
+      (c.topics ?? []).flatMap((t) => (t.fleets ?? []).map((f) => `${f}\u0000${t.name ?? '?'}\u0000${t.publish === undefined ? 'subscribe' : 'publish'}`)),
+    );
   const b = pairs(read(baseDir));
   const out: SecurityFinding[] = [];
   for (const p of pairs(read(headDir))) {

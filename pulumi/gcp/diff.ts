@@ -21,7 +21,9 @@ export const GCP_REPLACE_ON: GraphDiffRules['replaceOn'] = {
   'gcp:bigquery/dataset:Dataset': { paths: ['datasetId', 'project', 'location'] },
   'gcp:bigquery/table:Table': { paths: ['datasetId', 'tableId', 'project'] },
   'gcp:serviceaccount/account:Account': { paths: ['accountId', 'project'] },
-  'gcp:compute/instanceTemplate:InstanceTemplate': { paths: ['name', 'namePrefix', 'machineType', 'disks', 'metadata', 'metadataStartupScript', 'networkInterfaces'] },
+  'gcp:compute/instanceTemplate:InstanceTemplate': {
+    paths: ['name', 'namePrefix', 'machineType', 'disks', 'metadata', 'metadataStartupScript', 'networkInterfaces'],
+  },
 };
 
 /** Names and projects of types not in the table still form their ids. */

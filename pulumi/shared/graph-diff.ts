@@ -133,7 +133,8 @@ function settingFindings(rules: GraphDiffRules, before: GraphResource, after: Gr
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
     const show = (v: JsonValue | undefined) => (v === undefined ? '(unset)' : JSON.stringify(v));
     let change: SecurityFinding['change'] | undefined;
-    if (rule.protectsWhenPresent === true) change = b !== undefined && a === undefined ? 'removed' : b === undefined && a !== undefined ? 'strengthened' : undefined;
+    if (rule.protectsWhenPresent === true)
+      change = b !== undefined && a === undefined ? 'removed' : b === undefined && a !== undefined ? 'strengthened' : undefined;
     else if (rule.minVersion === true) change = versionNumber(a) < versionNumber(b) ? 'weakened' : 'strengthened';
     else if (rule.secureValue !== undefined) {
       const wasSecure = JSON.stringify(b) === JSON.stringify(rule.secureValue);
@@ -146,7 +147,19 @@ function settingFindings(rules: GraphDiffRules, before: GraphResource, after: Gr
 }
 
 function describeGrant(r: GraphResource): string {
-  const pick = ['role', 'roleDefinitionId', 'member', 'members', 'principalId', 'scope', 'topic', 'subscription', 'topicSpaceName', 'clientGroupName', 'permission'];
+  const pick = [
+    'role',
+    'roleDefinitionId',
+    'member',
+    'members',
+    'principalId',
+    'scope',
+    'topic',
+    'subscription',
+    'topicSpaceName',
+    'clientGroupName',
+    'permission',
+  ];
   return pick
     .filter((k) => r.inputs[k] !== undefined)
     .map((k) => `${k}=${typeof r.inputs[k] === 'string' ? r.inputs[k] : JSON.stringify(r.inputs[k])}`)
@@ -154,7 +167,12 @@ function describeGrant(r: GraphResource): string {
 }
 
 /** Compares two graphs under a cloud's rules. */
-export function diffGraphs(rules: GraphDiffRules, base: Map<string, GraphResource>, head: Map<string, GraphResource>, group: string): Omit<CloudDiff, 'presence' | 'notes'> {
+export function diffGraphs(
+  rules: GraphDiffRules,
+  base: Map<string, GraphResource>,
+  head: Map<string, GraphResource>,
+  group: string,
+): Omit<CloudDiff, 'presence' | 'notes'> {
   const changes: ResourceChange[] = [];
   const security: SecurityFinding[] = [];
   const keys = [...new Set([...base.keys(), ...head.keys()])].sort(compareText);
@@ -165,14 +183,17 @@ export function diffGraphs(rules: GraphDiffRules, base: Map<string, GraphResourc
     if (rules.isComponent(type)) continue;
     if (b === undefined && a !== undefined) {
       changes.push({ kind: 'added', group, address: key, type });
-      if (rules.grantTypes[type] !== undefined) security.push({ scope: rules.cloud, change: 'added', subject: key, message: `${rules.grantTypes[type]} added: ${describeGrant(a)}` });
+      if (rules.grantTypes[type] !== undefined)
+        security.push({ scope: rules.cloud, change: 'added', subject: key, message: `${rules.grantTypes[type]} added: ${describeGrant(a)}` });
       const publicMember = JSON.stringify(a.inputs).match(/"(allUsers|allAuthenticatedUsers)"/);
-      if (publicMember !== null) security.push({ scope: rules.cloud, change: 'weakened', subject: key, message: `grants access to ${publicMember[1]} (public)` });
+      if (publicMember !== null)
+        security.push({ scope: rules.cloud, change: 'weakened', subject: key, message: `grants access to ${publicMember[1]} (public)` });
       continue;
     }
     if (a === undefined && b !== undefined) {
       changes.push({ kind: 'removed', group, address: key, type });
-      if (rules.grantTypes[type] !== undefined) security.push({ scope: rules.cloud, change: 'narrowed', subject: key, message: `${rules.grantTypes[type]} removed: ${describeGrant(b)}` });
+      if (rules.grantTypes[type] !== undefined)
+        security.push({ scope: rules.cloud, change: 'narrowed', subject: key, message: `${rules.grantTypes[type]} removed: ${describeGrant(b)}` });
       continue;
     }
     if (a === undefined || b === undefined) continue;

@@ -29,7 +29,9 @@ let spec: LooseSpec;
 beforeAll(() => {
   repo = tmpDir('iotkit-repo-');
   // This checkout's code as it is now (tracked and new files, not ignored ones).
-  const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard', '-z').split('\0').filter((f) => f !== '' && fs.existsSync(path.join(ROOT, f)));
+  const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
+    .split('\0')
+    .filter((f) => f !== '' && fs.existsSync(path.join(ROOT, f)));
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));

@@ -8,7 +8,18 @@ import * as path from 'node:path';
 import { main } from '../../cli/main';
 import { capture, tmpDir } from './helpers';
 
-const PLAN = JSON.stringify({ version: 1, name: 'x', clouds: ['aws', 'azure'], targets: {}, topics: [], sinks: [], routes: [], fleets: [], authorities: [], omissions: [] });
+const PLAN = JSON.stringify({
+  version: 1,
+  name: 'x',
+  clouds: ['aws', 'azure'],
+  targets: {},
+  topics: [],
+  sinks: [],
+  routes: [],
+  fleets: [],
+  authorities: [],
+  omissions: [],
+});
 
 function tree(files: Record<string, string>): string {
   const dir = tmpDir('iotkit-diff-err-');
@@ -32,14 +43,26 @@ test.each([
   ['a folder without plan.json', () => [tmpDir(), good], /has no plan\.json: it is not an output of iotkit synth/],
   ['a plan.json that is not JSON', () => [tree({ 'plan.json': '{"version": 1,' }), good], /plan\.json is not valid JSON/],
   ['a plan.json of something else', () => [tree({ 'plan.json': '{"hello": 1}' }), good], /is not an iotkit plan/],
-  ['a plan whose topics are not named objects', () => [tree({ 'plan.json': PLAN.replace('"topics":[]', '"topics":[3]') }), good], /topics\[0\] must be an object with a name/],
+  [
+    'a plan whose topics are not named objects',
+    () => [tree({ 'plan.json': PLAN.replace('"topics":[]', '"topics":[3]') }), good],
+    /topics\[0\] must be an object with a name/,
+  ],
   ['a template that is not JSON', () => [tree({ 'aws/s.template.json': 'not json' }), good], /s\.template\.json is not valid JSON/],
   ['a template whose Resources is a list', () => [tree({ 'aws/s.template.json': '{"Resources": []}' }), good], /Resources must be an object/],
   ['a resource without a Type', () => [tree({ 'aws/s.template.json': '{"Resources": {"A": {}}}' }), good], /resource A has no Type/],
   ['an azure folder without resources.json', () => [tree({ 'azure/device-contract.json': '{}' }), good], /resources\.json is missing/],
   ['a graph without a resource list', () => [tree({ 'azure/resources.json': '{"resources": {}}' }), good], /"resources" must be a list/],
-  ['a graph resource without a type', () => [tree({ 'azure/resources.json': '{"resources": [{"name": "x", "inputs": {}}]}' }), good], /resources\[0\] must have a type/],
-  ['a device contract that is not JSON', () => [tree({ 'azure/resources.json': '{"resources": []}', 'azure/device-contract.json': '{' }), good], /device-contract\.json is not valid JSON/],
+  [
+    'a graph resource without a type',
+    () => [tree({ 'azure/resources.json': '{"resources": [{"name": "x", "inputs": {}}]}' }), good],
+    /resources\[0\] must have a type/,
+  ],
+  [
+    'a device contract that is not JSON',
+    () => [tree({ 'azure/resources.json': '{"resources": []}', 'azure/device-contract.json': '{' }), good],
+    /device-contract\.json is not valid JSON/,
+  ],
 ])('%s: exit 1, the file named, no stack', async (_what, dirs, message) => {
   const [base, head] = dirs();
   const { code, err } = await run(['--base', base, '--head', head]);
@@ -70,7 +93,10 @@ test.each([
 
 test('two empty trees: no change, and a cloud folder on one side only is a cloud added', async () => {
   expect((await run(['--base', good, '--head', good])).out).toContain('No change');
-  const withAzure = tree({ 'azure/resources.json': '{"resources": [{"type": "azure-native:resources:ResourceGroup", "name": "rg", "parent": null, "dependsOn": [], "inputs": {"location": "westeurope"}}]}' });
+  const withAzure = tree({
+    'azure/resources.json':
+      '{"resources": [{"type": "azure-native:resources:ResourceGroup", "name": "rg", "parent": null, "dependsOn": [], "inputs": {"location": "westeurope"}}]}',
+  });
   const { code, out } = await run(['--base', good, '--head', withAzure, '--format', 'text']);
   expect(code).toBe(0);
   expect(out).toContain('azure: 1 added (newly enabled)');

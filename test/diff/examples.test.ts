@@ -54,14 +54,21 @@ describe('each change in its section, on AWS and Azure', () => {
     expect(report.planSecurity).toContainEqual(expect.objectContaining({ scope: 'spec', change: 'broadened', subject: 'fleet sensors' }));
     const policy = cloud('aws').security.filter((f) => f.subject.endsWith('FleetssensorsPolicy37F21F9B'));
     expect(policy).toEqual([
-      expect.objectContaining({ change: 'broadened', message: expect.stringContaining('Allow iot:Publish on arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:topic/home/*/*/${iot:Connection.Thing.ThingName}/state') }),
+      expect.objectContaining({
+        change: 'broadened',
+        message: expect.stringContaining(
+          'Allow iot:Publish on arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:topic/home/*/*/${iot:Connection.Thing.ThingName}/state',
+        ),
+      }),
     ]);
     expect(cloud('azure').security).toContainEqual(expect.objectContaining({ change: 'broadened', message: 'fleet sensors may publish lockState' }));
   });
 
   test('sink removed: data loss on both clouds; the retained AWS queue is not destructive, the Service Bus queue is', () => {
     expect(report.plan).toContainEqual(expect.objectContaining({ area: 'sink', name: 'alarmQueue', kind: 'removed' }));
-    expect(cloud('aws').dataLoss).toContainEqual(expect.objectContaining({ type: 'AWS::SQS::Queue', address: 'SinksalarmQueue8D41B242', kind: 'removed', retained: true }));
+    expect(cloud('aws').dataLoss).toContainEqual(
+      expect.objectContaining({ type: 'AWS::SQS::Queue', address: 'SinksalarmQueue8D41B242', kind: 'removed', retained: true }),
+    );
     expect(cloud('azure').dataLoss).toContainEqual(expect.objectContaining({ type: 'azure-native:servicebus:Queue', kind: 'removed', retained: false }));
     expect(hasDestructive(report)).toBe(true);
     // The TLS-only deny of the removed queue goes with it: narrowed, not a weakened protection.
@@ -72,15 +79,21 @@ describe('each change in its section, on AWS and Azure', () => {
 
   test('filter changed: the rule SQL and the route condition are updated in place', () => {
     expect(report.plan).toContainEqual({ area: 'route', name: 'lowBattery', kind: 'changed', details: ['filter: battery < 15 -> battery < 20'] });
-    expect(cloud('aws').changes).toContainEqual(expect.objectContaining({ address: 'RuleslowBattery34A65477', kind: 'updated', paths: ['Properties.TopicRulePayload'] }));
+    expect(cloud('aws').changes).toContainEqual(
+      expect.objectContaining({ address: 'RuleslowBattery34A65477', kind: 'updated', paths: ['Properties.TopicRulePayload'] }),
+    );
     const hub = cloud('azure').changes.find((c) => c.type === 'azure-native:iothub:IotHubResource');
     expect(hub?.paths).toContain('properties.routing.routes[name=lowBattery-notify].condition');
   });
 
   test('device policy broadened by a new topic variable: the locks policy now grants a wider resource', () => {
-    expect(report.planSecurity).toContainEqual(expect.objectContaining({ change: 'broadened', subject: 'topic lockState', message: expect.stringContaining('now matches more topics') }));
+    expect(report.planSecurity).toContainEqual(
+      expect.objectContaining({ change: 'broadened', subject: 'topic lockState', message: expect.stringContaining('now matches more topics') }),
+    );
     const locks = cloud('aws').security.filter((f) => f.subject.endsWith('FleetslocksPolicy91B63E39'));
-    expect(locks).toEqual([expect.objectContaining({ change: 'broadened', message: expect.stringContaining('topic/home/*/*/${iot:Connection.Thing.ThingName}/state') })]);
+    expect(locks).toEqual([
+      expect.objectContaining({ change: 'broadened', message: expect.stringContaining('topic/home/*/*/${iot:Connection.Thing.ThingName}/state') }),
+    ]);
   });
 
   test('gates: destructive and security both trip', () => {

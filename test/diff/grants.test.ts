@@ -32,7 +32,9 @@ describe('compareGrants', () => {
   const g = (action: string, resource: string, condition = ''): Grant => ({ effect: 'Allow', action, resource, condition });
   test('a grant covered by an old one is not new; a split statement is no change', () => {
     expect(compareGrants([g('iot:*', 'topic/*')], [g('iot:Publish', 'topic/a')]).added).toEqual([]);
-    expect(compareGrants([g('iot:Publish', 'topic/a')], [g('iot:Publish', 'topic/a'), g('iot:Publish', 'topic/b')]).added).toEqual([g('iot:Publish', 'topic/b')]);
+    expect(compareGrants([g('iot:Publish', 'topic/a')], [g('iot:Publish', 'topic/a'), g('iot:Publish', 'topic/b')]).added).toEqual([
+      g('iot:Publish', 'topic/b'),
+    ]);
   });
   test('dropping a condition broadens; adding one narrows', () => {
     const cond = '{"Bool":{"iot:Connection.Thing.IsAttached":"true"}}';

@@ -61,7 +61,9 @@ describe('GCP rules', () => {
   test('dead-letter policy removed is a security finding; added is a strengthening', () => {
     const without = subscription({});
     delete (without.inputs as { [k: string]: JsonValue }).deadLetterPolicy;
-    expect(gcp([subscription()], [without]).security).toContainEqual(expect.objectContaining({ change: 'removed', message: expect.stringContaining('dead-letter policy') }));
+    expect(gcp([subscription()], [without]).security).toContainEqual(
+      expect.objectContaining({ change: 'removed', message: expect.stringContaining('dead-letter policy') }),
+    );
     expect(gcp([without], [subscription()]).security.every((f) => f.change === 'strengthened')).toBe(true);
   });
 
@@ -69,7 +71,9 @@ describe('GCP rules', () => {
     const member = (m: string) => res('gcp:pubsub/topicIAMMember:TopicIAMMember', 'pub-alarm', { topic: 'alarm', role: 'roles/pubsub.publisher', member: m });
     const d = gcp([], [member('serviceAccount:bridge@p.iam.gserviceaccount.com')]);
     expect(d.security).toEqual([expect.objectContaining({ change: 'added', message: expect.stringContaining('role=roles/pubsub.publisher') })]);
-    expect(gcp([], [member('allUsers')]).security).toContainEqual(expect.objectContaining({ change: 'weakened', message: expect.stringContaining('allUsers') }));
+    expect(gcp([], [member('allUsers')]).security).toContainEqual(
+      expect.objectContaining({ change: 'weakened', message: expect.stringContaining('allUsers') }),
+    );
   });
 
   test('a subscription removed is data loss; component resources are left out', () => {
@@ -99,7 +103,9 @@ describe('broker ACL lines', () => {
 
   test('widening a filter (+ -> #) or the access (write -> readwrite) is broadened', () => {
     expect(aclFindings('gcp', 'acl', before, before.replace('home/+/%u/alarm', 'home/#'))[0]).toEqual(expect.objectContaining({ change: 'broadened' }));
-    expect(aclFindings('gcp', 'acl', before, before.replace('pattern write', 'pattern readwrite'))[0]).toEqual(expect.objectContaining({ change: 'broadened' }));
+    expect(aclFindings('gcp', 'acl', before, before.replace('pattern write', 'pattern readwrite'))[0]).toEqual(
+      expect.objectContaining({ change: 'broadened' }),
+    );
   });
 
   test('ACL files beside the graph are compared by diffGcp', async () => {
@@ -146,8 +152,13 @@ describe('Azure rules', () => {
     const off = hub();
     const props = off.inputs.properties as { [k: string]: JsonValue };
     const noFallback = { ...off, inputs: { ...off.inputs, properties: { ...props, routing: { routes: [] } } } };
-    expect(azure([hub()], [noFallback]).security).toContainEqual(expect.objectContaining({ change: 'removed', message: expect.stringContaining('fallback route') }));
-    const disabled = { ...off, inputs: { ...off.inputs, properties: { ...props, routing: { fallbackRoute: { isEnabled: false, name: '$fallback' }, routes: [] } } } };
+    expect(azure([hub()], [noFallback]).security).toContainEqual(
+      expect.objectContaining({ change: 'removed', message: expect.stringContaining('fallback route') }),
+    );
+    const disabled = {
+      ...off,
+      inputs: { ...off.inputs, properties: { ...props, routing: { fallbackRoute: { isEnabled: false, name: '$fallback' }, routes: [] } } },
+    };
     expect(azure([hub()], [disabled]).security).toContainEqual(expect.objectContaining({ change: 'weakened' }));
   });
 
@@ -176,7 +187,8 @@ describe('Azure rules', () => {
   });
 
   test('Event Grid topic space templates widened', () => {
-    const ts = (templates: string[]) => res('azure-native:eventgrid:TopicSpace', 'ts', { namespaceName: 'n', topicSpaceName: 't', resourceGroupName: 'rg', topicTemplates: templates });
+    const ts = (templates: string[]) =>
+      res('azure-native:eventgrid:TopicSpace', 'ts', { namespaceName: 'n', topicSpaceName: 't', resourceGroupName: 'rg', topicTemplates: templates });
     const d = azure([ts(['home/+/${client.authenticationName}/alarm'])], [ts(['home/+/${client.authenticationName}/alarm', 'home/#'])]);
     expect(d.security).toEqual([expect.objectContaining({ change: 'broadened', message: 'topic space now also matches home/#' })]);
   });
@@ -192,8 +204,19 @@ describe('Azure rules', () => {
 
 describe('changed paths', () => {
   test('named list items are keyed by name: an insertion is one change, not a shift', () => {
-    const a = { routes: [{ name: 'a', c: 1 }, { name: 'b', c: 2 }] };
-    const b = { routes: [{ name: 'a', c: 1 }, { name: 'new', c: 0 }, { name: 'b', c: 2 }] };
+    const a = {
+      routes: [
+        { name: 'a', c: 1 },
+        { name: 'b', c: 2 },
+      ],
+    };
+    const b = {
+      routes: [
+        { name: 'a', c: 1 },
+        { name: 'new', c: 0 },
+        { name: 'b', c: 2 },
+      ],
+    };
     expect(changedPaths(a, b)).toEqual(['routes[name=new]']);
     expect(changedPaths({ x: [1, 2] }, { x: [1, 3] })).toEqual(['x[1]']);
     expect(changedPaths({ x: 1 }, { x: 1 })).toEqual([]);

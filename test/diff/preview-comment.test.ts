@@ -82,7 +82,19 @@ const plan = (fleetPublish: string[]) =>
     name: 'x',
     clouds: [],
     targets: {},
-    topics: [{ name: 't', pattern: 'a/{deviceId}/t', mqttFilter: 'a/+/t', direction: 'device-to-cloud', qos: 1, retain: false, format: 'json', attributes: [], effectiveQos: {} }],
+    topics: [
+      {
+        name: 't',
+        pattern: 'a/{deviceId}/t',
+        mqttFilter: 'a/+/t',
+        direction: 'device-to-cloud',
+        qos: 1,
+        retain: false,
+        format: 'json',
+        attributes: [],
+        effectiveQos: {},
+      },
+    ],
     sinks: [],
     routes: [],
     fleets: [{ name: 'f', certificateAuthority: 'ca', publish: fleetPublish, subscribe: [], devices: [] }],
@@ -104,7 +116,15 @@ function runScript(gh: FakeGitHub, env: Record<string, string>, labels: string[]
   fs.writeFileSync(eventFile, JSON.stringify({ pull_request: { number: PR, base: { ref: 'main' }, labels: labels.map((name) => ({ name })) } }));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'preview-comment.mjs')], {
-      env: { ...process.env, GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: REPO, GITHUB_EVENT_PATH: eventFile, GITHUB_API_URL: gh.url, IOTKIT_BASE_DIR: BASE, ...env },
+      env: {
+        ...process.env,
+        GITHUB_TOKEN: 'test-token',
+        GITHUB_REPOSITORY: REPO,
+        GITHUB_EVENT_PATH: eventFile,
+        GITHUB_API_URL: gh.url,
+        IOTKIT_BASE_DIR: BASE,
+        ...env,
+      },
     });
     let err = '';
     child.stderr.on('data', (c) => (err += c));

@@ -14,7 +14,7 @@
 import type { Plan } from './plan/types';
 import type { Cloud } from './spec/types';
 import type { Problem } from './validate/problem';
-import type { CloudDiffer } from './diff/types';
+import type { CloudDiff, CloudDiffer } from './diff/types';
 
 export type { CloudDiff, CloudDiffer, ResourceChange } from './diff/types';
 
@@ -40,4 +40,10 @@ export interface CloudBackend {
    * (offline, no credentials). Absent: the backend has no diff yet.
    */
   readonly diff?: CloudDiffer;
+  /**
+   * Live mode: the same diff from the cloud's own preview tool's JSON
+   * (`pulumi preview --json`), read by the CLI; `source` names it in
+   * messages. Absent: no live mode for this backend.
+   */
+  readonly fromPreview?: (previewJson: unknown, source: string) => CloudDiff;
 }

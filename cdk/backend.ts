@@ -8,5 +8,6 @@ export const backend: CloudBackend = {
   cloud: 'aws',
   folder: 'cdk',
   checkPlan: (plan) => (require('./checks') as typeof import('./checks')).checkAwsPlan(plan),
+  diff: (baseDir, headDir) => (require('./diff') as typeof import('./diff')).diffAws(baseDir, headDir),
   synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthAws(plan, dir),
 };

@@ -5,8 +5,9 @@ import { validateCommand } from './commands/validate';
 import { synthCommand } from './commands/synth';
 import { schemaCommand } from './commands/schema';
 import { certsCommand } from './commands/certs';
+import { diffCommand } from './commands/diff';
 
-const COMMANDS: readonly Command[] = [validateCommand, synthCommand, schemaCommand, certsCommand];
+const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, schemaCommand, certsCommand];
 
 const USAGE = `Usage: iotkit <command> [options]
 

@@ -14,6 +14,9 @@
 import type { Plan } from './plan/types';
 import type { Cloud } from './spec/types';
 import type { Problem } from './validate/problem';
+import type { CloudDiff, CloudDiffer } from './diff/types';
+
+export type { CloudDiff, CloudDiffer, ResourceChange } from './diff/types';
 
 /**
  * Checks of a cloud's limits that need that cloud's translation of the plan
@@ -33,20 +36,14 @@ export interface CloudBackend {
   /** Offline synthesis into `out/<cloud>/`. Deterministic: same plan, same bytes. */
   readonly synthesize: CloudSynthesizer;
   /**
-   * Compares two synthesized `out/<cloud>/` folders (the preview-diff
-   * issue fills this in). Absent: the backend has no diff yet.
+   * Compares two synthesized `out/<cloud>/` folders for `iotkit diff`
+   * (offline, no credentials). Absent: the backend has no diff yet.
    */
   readonly diff?: CloudDiffer;
+  /**
+   * Live mode: the same diff from the cloud's own preview tool's JSON
+   * (`pulumi preview --json`), read by the CLI; `source` names it in
+   * messages. Absent: no live mode for this backend.
+   */
+  readonly fromPreview?: (previewJson: unknown, source: string) => CloudDiff;
 }
-
-/** One changed resource between two synthesized trees. */
-export interface ResourceChange {
-  readonly kind: 'added' | 'removed' | 'updated' | 'replaced';
-  /** Resource address within the cloud: stack/logical id, or type::name. */
-  readonly address: string;
-  readonly type: string;
-  /** Changed input paths, for updates. */
-  readonly paths?: readonly string[];
-}
-
-export type CloudDiffer = (baseDir: string, headDir: string) => Promise<ResourceChange[]>;

@@ -9,5 +9,12 @@ export const backend: CloudBackend = {
   cloud: 'azure',
   folder: 'pulumi/azure',
   checkPlan: (plan) => (require('./checks') as typeof import('./checks')).checkAzurePlan(plan),
+  diff: (baseDir, headDir) => (require('./diff') as typeof import('./diff')).diffAzure(baseDir, headDir),
+  fromPreview: (json, source) =>
+    (require('../shared/preview-json') as typeof import('../shared/preview-json')).previewToCloudDiff(
+      (require('./diff') as typeof import('./diff')).AZURE_DIFF_RULES,
+      json,
+      source,
+    ),
   synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthAzure(plan, dir),
 };

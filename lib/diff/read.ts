@@ -1,0 +1,47 @@
+/**
+ * Reading synthesized trees for a diff. A missing or malformed file is a
+ * user problem (a partial `out/`, a hand-edited template), so it is a
+ * UserError naming the file, never a stack trace.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+
+/** Parses a JSON file; UserError naming the file (and the parser's position) when it is unreadable or not JSON. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String(e)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UserError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Like readJsonFile, but the file must hold a JSON object. */
+export function readJsonObject(file: string): Record<string, unknown> {
+  const value = readJsonFile(file);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${file} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** Whether `dir` is an existing folder; a file in its place is an error. */
+export function isFolder(dir: string): boolean {
+  if (!fs.existsSync(dir)) return false;
+  if (!fs.statSync(dir).isDirectory()) throw new UserError(`${dir} is not a folder`);
+  return true;
+}
+
+/** File names in a folder matching `suffix`, sorted; [] for a null folder. */
+export function filesEndingWith(dir: string | null, suffix: string): string[] {
+  if (dir === null) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(suffix) && fs.statSync(path.join(dir, f)).isFile())
+    .sort();
+}

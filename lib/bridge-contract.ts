@@ -68,3 +68,8 @@ export function gcpBridgeDeadLetterTopicId(specName: string): string {
 export function gcpCommandSubscriptionId(specName: string, topic: string, shard: number): string {
   return `${specName}-${topic}-shard-${shard}`;
 }
+
+/** Port of the bridge's HTTP health endpoint on each broker VM (the load balancer's health check probes it). */
+export const BRIDGE_HEALTH_PORT = 8080;
+/** Path of the bridge's health endpoint: 200 when both the broker and Pub/Sub are reachable. */
+export const BRIDGE_HEALTH_PATH = '/healthz';

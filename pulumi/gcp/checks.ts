@@ -92,7 +92,10 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     if (sink.kind === 'archive') {
       if (existing !== undefined) {
         if (!BUCKET_NAME.test(existing))
-          error(joinPath(at, 'existing', 'gcp'), `"${existing}" is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, "-" and "_")`);
+          error(
+            joinPath('sinks', sink.name, 'existing', 'gcp'),
+            `"${existing}" is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, "-" and "_")`,
+          );
       } else {
         const bucket = gcpNames(plan.name, 'abcdef').bucket(sink.name);
         if (!BUCKET_NAME.test(bucket))
@@ -105,13 +108,13 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     if (sink.kind === 'warehouse') {
       if (existing !== undefined) {
         if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9][.:][A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$/.test(existing))
-          error(joinPath(at, 'existing', 'gcp'), `"${existing}" is not a BigQuery table (project.dataset.table)`);
+          error(joinPath('sinks', sink.name, 'existing', 'gcp'), `"${existing}" is not a BigQuery table (project.dataset.table)`);
       } else if (!BIGQUERY_ID.test(bigQueryTableId(sink.name))) {
         error(at, `BigQuery table id "${bigQueryTableId(sink.name)}" is not valid`);
       }
     }
     if ((sink.kind === 'stream' || sink.kind === 'queue') && existing !== undefined) {
-      warning(joinPath(at, 'existing', 'gcp'), `a ${sink.kind} sink on GCP is a pull subscription the kit creates: existing.gcp is ignored`);
+      warning(joinPath('sinks', sink.name, 'existing', 'gcp'), `a ${sink.kind} sink on GCP is a pull subscription the kit creates: existing.gcp is ignored`);
     }
   }
 
@@ -167,10 +170,13 @@ function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, mes
   const at = joinPath('topics', topic.name);
   topic.attributes.forEach((attribute, i) => {
     if (isReservedAttribute(attribute))
-      error(joinPath(at, 'attributes', i), `"${attribute}" starts with "${RESERVED_ATTRIBUTE_PREFIX}", which is reserved for the attributes the kit stamps`);
+      error(
+        joinPath('topics', topic.name, 'attributes', i),
+        `"${attribute}" starts with "${RESERVED_ATTRIBUTE_PREFIX}", which is reserved for the attributes the kit stamps`,
+      );
     if (bytes(attribute) > PUBSUB_MAX_ATTRIBUTE_KEY_BYTES)
       error(
-        joinPath(at, 'attributes', i),
+        joinPath('topics', topic.name, 'attributes', i),
         `Pub/Sub attribute keys are at most ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes, "${attribute}" has ${bytes(attribute)}`,
       );
   });
@@ -178,7 +184,10 @@ function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, mes
   for (const v of topic.variables) {
     const key = variableAttribute(v);
     if (bytes(key) > PUBSUB_MAX_ATTRIBUTE_KEY_BYTES)
-      error(joinPath(at, 'pattern'), `the attribute "${key}" for variable "${v}" is over ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes: shorten the variable name`);
+      error(
+        joinPath('topics', topic.name, 'pattern'),
+        `the attribute "${key}" for variable "${v}" is over ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes: shorten the variable name`,
+      );
   }
   const filtered = plan.routes.filter((r) => r.from === topic.name && r.filter !== undefined);
   for (const route of filtered) {
@@ -198,7 +207,7 @@ function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, mes
   const literal = topic.pattern.replace(/\{[^}]*\}/g, '');
   if (bytes(literal) > PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES)
     error(
-      joinPath(at, 'pattern'),
+      joinPath('topics', topic.name, 'pattern'),
       `the MQTT topic travels as the attribute "${BRIDGE_ATTRIBUTES.mqttTopic}", at most ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} bytes; this pattern's literal text alone has ${bytes(literal)}`,
     );
 }

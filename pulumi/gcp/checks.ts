@@ -12,6 +12,7 @@
 import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { GCP_PUBSUB_ID } from '../../lib/naming';
+import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
 import { DEVICE_ID_VARIABLE } from '../../lib/topic/pattern';
 import {
   BRIDGE_ATTRIBUTES,
@@ -23,18 +24,7 @@ import {
   variableAttribute,
 } from '../../lib/bridge-contract';
 import { gcpRouteAttribute } from '../../lib/filter/compile-gcp';
-import {
-  BIGQUERY_ID,
-  BUCKET_NAME,
-  DEFAULT_SHARDS,
-  LABEL_VALUE,
-  MAX_SHARDS,
-  MIN_SHARDS,
-  SERVICE_ACCOUNT_ID,
-  bigQueryTableId,
-  deviceListeners,
-  gcpNames,
-} from './layout';
+import { BIGQUERY_ID, BUCKET_NAME, LABEL_VALUE, MAX_SHARDS, MIN_SHARDS, SERVICE_ACCOUNT_ID, bigQueryTableId, deviceListeners, gcpNames } from './layout';
 import { gcpSinks, republishPairs } from './sink-mapping';
 
 /** Pub/Sub message attributes: at most 100 per message, keys at most 256 bytes, values at most 1024 bytes. */
@@ -50,16 +40,16 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
   const warning = (path: string, message: string) => problems.push({ path, message, severity: 'warning' });
-  const target = plan.targets.gcp ?? {};
+  const target = plan.targets.gcp ?? TARGET_DEFAULTS.gcp;
 
   const requested = target.brokerInstances;
-  if (requested !== undefined && (!Number.isInteger(requested) || requested < MIN_SHARDS || requested > MAX_SHARDS)) {
+  if (!Number.isInteger(requested) || requested < MIN_SHARDS || requested > MAX_SHARDS) {
     error(
       joinPath('targets', 'gcp', 'brokerInstances'),
       `the number of broker shards must be an integer from ${MIN_SHARDS} to ${MAX_SHARDS} (each shard holds one Pub/Sub subscription per command topic), got ${requested}`,
     );
   }
-  const shards = requested !== undefined && Number.isInteger(requested) && requested >= MIN_SHARDS && requested <= MAX_SHARDS ? requested : DEFAULT_SHARDS;
+  const shards = Number.isInteger(requested) && requested >= MIN_SHARDS && requested <= MAX_SHARDS ? requested : TARGET_DEFAULTS.gcp.brokerInstances;
   const names = gcpNames(plan.name, 'x');
 
   // Pub/Sub ids only this program derives.

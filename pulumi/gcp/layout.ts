@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan, PlanFleet } from '../../lib/plan/types';
 import { DEVICE_LISTENER_PORT } from '../../lib/bridge-contract';
+import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
 
 /** Stack config keys, all under the `iotkit:` namespace (`pulumi config set iotkit:region europe-west1`). */
 export const CONFIG_KEYS = {
@@ -33,13 +34,10 @@ export const CONFIG_KEYS = {
 
 export type ConfigReader = (key: string) => string | undefined;
 
-export const DEFAULT_REGION = 'europe-west1';
 export const DEFAULT_MACHINE_TYPE = 'e2-small';
-export const DEFAULT_SHARDS = 2;
 /** Shard counts the program accepts: every shard holds one subscription per command topic. */
 export const MIN_SHARDS = 1;
 export const MAX_SHARDS = 16;
-export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
 /** Placeholder image until `iotkit:bridgeImage` is set (the bridge issue publishes the image). */
 export const DEFAULT_BRIDGE_IMAGE = 'ghcr.io/iotkit/bridge:latest';
 export const BOOT_IMAGE = 'debian-cloud/debian-12';
@@ -106,9 +104,9 @@ export interface GcpSettings {
  * own values are checked by checks.ts with spec paths).
  */
 export function gcpSettings(plan: Plan, stack: string, config: ConfigReader = () => undefined): GcpSettings {
-  const target = plan.targets.gcp ?? {};
+  const target = plan.targets.gcp ?? TARGET_DEFAULTS.gcp;
   const shardsText = config(CONFIG_KEYS.shards);
-  const shards = shardsText !== undefined ? Number(shardsText) : (target.brokerInstances ?? DEFAULT_SHARDS);
+  const shards = shardsText !== undefined ? Number(shardsText) : target.brokerInstances;
   if (!Number.isInteger(shards) || shards < MIN_SHARDS || shards > MAX_SHARDS)
     throw new Error(`iotkit:${CONFIG_KEYS.shards} must be an integer from ${MIN_SHARDS} to ${MAX_SHARDS}, got "${shardsText ?? shards}"`);
   const suffix = config(CONFIG_KEYS.nameSuffix) ?? defaultNameSuffix(plan.name, stack);
@@ -121,16 +119,16 @@ export function gcpSettings(plan: Plan, stack: string, config: ConfigReader = ()
   const ranges = list(CONFIG_KEYS.deviceSourceRanges);
   for (const r of ranges)
     if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(r)) throw new Error(`iotkit:${CONFIG_KEYS.deviceSourceRanges}: "${r}" is not an IPv4 CIDR range`);
-  const project = config(CONFIG_KEYS.project) ?? target.project;
+  const project = config(CONFIG_KEYS.project) ?? plan.targets.gcp?.project;
   return {
     ...(project !== undefined ? { project } : {}),
-    region: config(CONFIG_KEYS.region) ?? target.region ?? DEFAULT_REGION,
+    region: config(CONFIG_KEYS.region) ?? target.region,
     zones: list(CONFIG_KEYS.zones),
     machineType: config(CONFIG_KEYS.machineType) ?? DEFAULT_MACHINE_TYPE,
     shards,
     bridgeImage: config(CONFIG_KEYS.bridgeImage) ?? DEFAULT_BRIDGE_IMAGE,
-    maxDeliveryAttempts: target.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
-    ...(target.kmsKeyName !== undefined ? { kmsKeyName: target.kmsKeyName } : {}),
+    maxDeliveryAttempts: target.maxDeliveryAttempts,
+    ...(plan.targets.gcp?.kmsKeyName !== undefined ? { kmsKeyName: plan.targets.gcp.kmsKeyName } : {}),
     deviceSourceRanges: ranges.length > 0 ? ranges : ['0.0.0.0/0'],
     listeners: deviceListeners(plan),
     labels: { iotkit: plan.name },

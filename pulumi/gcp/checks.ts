@@ -34,6 +34,9 @@ export const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 /** Attributes the bridge stamps on every device-to-cloud message (the dead-letter reason only on dead letters). */
 const STAMPED = [BRIDGE_ATTRIBUTES.device, BRIDGE_ATTRIBUTES.topic, BRIDGE_ATTRIBUTES.mqttTopic, BRIDGE_ATTRIBUTES.qos];
 
+/** A forwarding rule lists at most 5 ports. */
+export const MAX_FORWARDED_PORTS = 5;
+
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 export function checkGcpPlan(plan: Plan): Problem[] {
@@ -123,8 +126,16 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     }
   }
 
+  const listeners = deviceListeners(plan);
+  if (listeners.length > MAX_FORWARDED_PORTS) {
+    error(
+      'certificateAuthorities',
+      `the GCP broker has one TLS port per certificate authority that signs a fleet, and a network load balancer forwards at most ${MAX_FORWARDED_PORTS} ports; the fleets use ${listeners.length} authorities: let fleets with the same rights share one`,
+    );
+  }
+
   // What one Mosquitto listener per certificate authority cannot tell apart.
-  for (const listener of deviceListeners(plan)) {
+  for (const listener of listeners) {
     const fleets = listener.fleets.map((n) => plan.fleets.find((f) => f.name === n)).filter((f): f is PlanFleet => f !== undefined);
     const rights = new Set(fleets.map(rightsOf));
     if (rights.size > 1) {

@@ -65,7 +65,7 @@ export function deviceContract(plan: Plan, settings: GcpSettings): DeviceContrac
     notes: [
       'Publish and subscribe on the native topics; {deviceId} must be the CN of the device certificate, other variables are one topic level each.',
       "Connect on your fleet's port (fleets below): each certificate authority has its own TLS listener.",
-      'The broker accepts QoS 0, 1 and 2; the bridge acknowledges a QoS 1/2 publish only after Pub/Sub accepted the message.',
+      'The broker accepts QoS 0, 1 and 2. Mosquitto acknowledges a QoS 1/2 publish once it holds the message; the bridge acknowledges it to Mosquitto only after Pub/Sub accepted it.',
       'Reconnect to the same address: the load balancer keeps a device on its broker shard (client IP affinity), where its persistent session is.',
       'Retain only where the topic says "published retained".',
     ],

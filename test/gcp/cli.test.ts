@@ -126,6 +126,16 @@ const BAD: Array<[string, (spec: LooseSpec) => void, string]> = [
     },
     `sinks.${'a'.repeat(60)}: the bucket name derived from spec and sink name`,
   ],
+  [
+    'more certificate authorities than the load balancer forwards ports',
+    (s) => {
+      for (let i = 0; i < 5; i++) {
+        s.certificateAuthorities[`ca${i}`] = { certificates: ['ca.pem'], root: 'root.pem' };
+        s.fleets[`fleet${i}`] = { certificateAuthority: `ca${i}`, publish: ['telemetry'] };
+      }
+    },
+    'certificateAuthorities: the GCP broker has one TLS port per certificate authority that signs a fleet, and a network load balancer forwards at most 5 ports; the fleets use 6 authorities',
+  ],
 ];
 
 describe('bad input for GCP: exit 1, path and reason, nothing written', () => {

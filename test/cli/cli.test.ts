@@ -156,7 +156,7 @@ describe('iotkit synth', () => {
     expect(io.stderr.join('\n')).not.toContain('no synthesizer');
     expect(fs.readdirSync(out).sort()).toEqual(['gcp', 'plan.json']);
     expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['broker', 'device-contract.json', 'resources.json']);
-    expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['acl-bridge', 'acl-devices-homeDevices', 'ca-homeDevices.pem', 'mosquitto.conf']);
+    expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['bridge.acl', 'ca-homeDevices.pem', 'devices-homeDevices.acl', 'mosquitto.conf']);
   });
 
   test('the bin runs as a real process with the documented exit codes', () => {

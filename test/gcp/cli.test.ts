@@ -32,9 +32,9 @@ test('synth --cloud gcp writes the plan, the resource graph, the device contract
   }
   const a = readTree(first);
   expect(Object.keys(a).sort()).toEqual([
-    'gcp/broker/acl-bridge',
-    'gcp/broker/acl-devices-plant',
+    'gcp/broker/bridge.acl',
     'gcp/broker/ca-plant.pem',
+    'gcp/broker/devices-plant.acl',
     'gcp/broker/mosquitto.conf',
     'gcp/device-contract.json',
     'gcp/resources.json',

@@ -55,9 +55,10 @@ export interface BrokerFileOptions {
 }
 
 export const CONF_FILE = 'mosquitto.conf';
-export const BRIDGE_ACL_FILE = 'acl-bridge';
+/** ACL file names end in `.acl`: `iotkit diff` compares such files line by line (pulumi/shared/graph-diff.ts). */
+export const BRIDGE_ACL_FILE = 'bridge.acl';
 export const caFile = (authority: string) => `ca-${authority}.pem`;
-export const deviceAclFile = (authority: string) => `acl-devices-${authority}`;
+export const deviceAclFile = (authority: string) => `devices-${authority}.acl`;
 
 /** File name -> content, sorted by name. Deterministic. */
 export function brokerFiles(plan: Plan, options: BrokerFileOptions = {}): Map<string, string> {

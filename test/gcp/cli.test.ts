@@ -190,3 +190,16 @@ test('the GCP plan check loads no @pulumi package (validate stays cheap)', () =>
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout)).toEqual([]);
 });
+
+test('iotkit diff reports a broadened broker ACL when a fleet gains a topic', async () => {
+  const { spec, dir } = gcpSpec(() => undefined);
+  const base = path.join(dir, 'base');
+  const head = path.join(dir, 'head');
+  expect(await main(['synth', '--spec', writeSpecFile(spec, dir), '--cloud', 'gcp', '--out', base], capture(dir))).toBe(0);
+  spec.topics.status = { pattern: 'site/{site}/{deviceId}/status', direction: 'device-to-cloud', qos: 1 };
+  spec.fleets.devices.publish = ['telemetry', 'status'];
+  expect(await main(['synth', '--spec', writeSpecFile(spec, dir), '--cloud', 'gcp', '--out', head], capture(dir))).toBe(0);
+  const io = capture(dir);
+  await main(['diff', '--base', base, '--head', head, '--format', 'text'], io);
+  expect(io.stdout.join('\n')).toContain('pattern write site/+/%u/status');
+}, 120000);

@@ -13,6 +13,7 @@ import type { Cloud } from '../lib/spec/types';
 export const BACKENDS: { readonly [C in Cloud]?: () => CloudBackend } = {
   aws: () => (require('../cdk/backend') as typeof import('../cdk/backend')).backend,
   azure: () => (require('../pulumi/azure/backend') as typeof import('../pulumi/azure/backend')).backend,
+  gcp: () => (require('../pulumi/gcp/backend') as typeof import('../pulumi/gcp/backend')).backend,
 };
 
 export function backendOf(cloud: Cloud): CloudBackend | undefined {

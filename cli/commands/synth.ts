@@ -20,6 +20,8 @@ what an earlier synth left in the output folder:
   out/plan.json    the cloud-neutral plan
   out/aws/         CloudFormation templates (CDK)
   out/azure/       Pulumi resource graph and the device contract
+  out/gcp/         Pulumi resource graph, the device contract and the
+                   Mosquitto configuration (broker/)
 Nothing is written when the spec is invalid (exit 1).
 
 Options:

@@ -149,12 +149,14 @@ describe('iotkit synth', () => {
     expect(fs.readdirSync(out).sort()).toEqual(['azure', 'plan.json']);
   });
 
-  test('a cloud this version cannot synthesize yet is an error when asked for explicitly', async () => {
+  test('--cloud gcp writes the GCP graph, the device contract and the broker configuration', async () => {
     const out = tmpDir();
     const io = capture();
-    expect(await main(['synth', '--cloud', 'gcp', '--out', out], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain('--cloud gcp: this version has no gcp synthesizer yet');
-    expect(fs.readdirSync(out)).toEqual([]);
+    expect(await main(['synth', '--cloud', 'gcp', '--out', out], io)).toBe(0);
+    expect(io.stderr.join('\n')).not.toContain('no synthesizer');
+    expect(fs.readdirSync(out).sort()).toEqual(['gcp', 'plan.json']);
+    expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['broker', 'device-contract.json', 'resources.json']);
+    expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['bridge.acl', 'ca-homeDevices.pem', 'devices-homeDevices.acl', 'mosquitto.conf']);
   });
 
   test('the bin runs as a real process with the documented exit codes', () => {

@@ -1,0 +1,214 @@
+/**
+ * GCP checks that need the GCP translation of the plan, run by `iotkit
+ * validate` and before any `synth` output (cli/backends.ts BACKENDS.gcp).
+ * Cheap and pure: no @pulumi import.
+ *
+ * Lib validation already covers the Pub/Sub ids of topics, route
+ * subscriptions and the dead-letter topic, filter sizes, maxDeliveryAttempts
+ * and function push URLs; this adds the names only the GCP program derives
+ * (command subscriptions per shard, buckets, service accounts, BigQuery),
+ * Pub/Sub attribute limits, shard counts and what Mosquitto cannot enforce.
+ */
+import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
+import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
+import { GCP_PUBSUB_ID } from '../../lib/naming';
+import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
+import { DEVICE_ID_VARIABLE } from '../../lib/topic/pattern';
+import {
+  BRIDGE_ATTRIBUTES,
+  RESERVED_ATTRIBUTE_PREFIX,
+  gcpBridgeDeadLetterTopicId,
+  gcpCommandSubscriptionId,
+  gcpRepublishSubscriptionId,
+  isReservedAttribute,
+  variableAttribute,
+} from '../../lib/bridge-contract';
+import { gcpRouteAttribute } from '../../lib/filter/compile-gcp';
+import { BIGQUERY_ID, BUCKET_NAME, LABEL_VALUE, MAX_SHARDS, MIN_SHARDS, SERVICE_ACCOUNT_ID, bigQueryTableId, deviceListeners, gcpNames } from './layout';
+import { gcpSinks, republishPairs } from './sink-mapping';
+
+/** Pub/Sub message attributes: at most 100 per message, keys at most 256 bytes, values at most 1024 bytes. */
+export const PUBSUB_MAX_ATTRIBUTES = 100;
+export const PUBSUB_MAX_ATTRIBUTE_KEY_BYTES = 256;
+export const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+/** Attributes the bridge stamps on every device-to-cloud message (the dead-letter reason only on dead letters). */
+const STAMPED = [BRIDGE_ATTRIBUTES.device, BRIDGE_ATTRIBUTES.topic, BRIDGE_ATTRIBUTES.mqttTopic, BRIDGE_ATTRIBUTES.qos];
+
+/** A forwarding rule lists at most 5 ports. */
+export const MAX_FORWARDED_PORTS = 5;
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+export function checkGcpPlan(plan: Plan): Problem[] {
+  const problems: Problem[] = [];
+  const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
+  const warning = (path: string, message: string) => problems.push({ path, message, severity: 'warning' });
+  const target = plan.targets.gcp ?? TARGET_DEFAULTS.gcp;
+
+  const requested = target.brokerInstances;
+  if (!Number.isInteger(requested) || requested < MIN_SHARDS || requested > MAX_SHARDS) {
+    error(
+      joinPath('targets', 'gcp', 'brokerInstances'),
+      `the number of broker shards must be an integer from ${MIN_SHARDS} to ${MAX_SHARDS} (each shard holds one Pub/Sub subscription per command topic), got ${requested}`,
+    );
+  }
+  const shards = Number.isInteger(requested) && requested >= MIN_SHARDS && requested <= MAX_SHARDS ? requested : TARGET_DEFAULTS.gcp.brokerInstances;
+  const names = gcpNames(plan.name, 'x');
+
+  // Pub/Sub ids only this program derives.
+  const ids: Array<[string, string]> = [
+    ['name', gcpBridgeDeadLetterTopicId(plan.name)],
+    ['name', names.deadLetterSubscription],
+    ['name', names.bridgeDeadLetterSubscription],
+  ];
+  for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
+    for (let shard = 0; shard < shards; shard++) ids.push([joinPath('topics', t.name), gcpCommandSubscriptionId(plan.name, t.name, shard)]);
+  }
+  for (const { route, sink } of republishPairs(plan)) {
+    for (let shard = 0; shard < shards; shard++) ids.push([routePath(route, 'name'), gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard)]);
+  }
+  for (const [at, id] of ids) {
+    if (!GCP_PUBSUB_ID.test(id))
+      error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
+  }
+
+  if (!LABEL_VALUE.test(plan.name)) error('name', `"${plan.name}" is not a valid GCP label value (at most 63 lowercase letters, digits, "_" and "-")`);
+  for (const id of [names.pushServiceAccount, names.brokerServiceAccount(shards - 1)]) {
+    if (!SERVICE_ACCOUNT_ID.test(id))
+      error('name', `service account id "${id}" derived from the spec name is not valid (6 to 30 lowercase letters, digits and "-")`);
+  }
+  if (!BIGQUERY_ID.test(names.bigQueryDataset)) error('name', `BigQuery dataset id "${names.bigQueryDataset}" is not valid`);
+
+  for (const sink of gcpSinks(plan)) {
+    const at = joinPath('sinks', sink.name);
+    const existing = sink.existing.gcp;
+    if (sink.kind === 'archive') {
+      if (existing !== undefined) {
+        if (!BUCKET_NAME.test(existing))
+          error(
+            joinPath('sinks', sink.name, 'existing', 'gcp'),
+            `"${existing}" is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, "-" and "_")`,
+          );
+      } else {
+        const bucket = gcpNames(plan.name, 'abcdef').bucket(sink.name);
+        if (!BUCKET_NAME.test(bucket))
+          error(
+            at,
+            `the bucket name derived from spec and sink name ("${bucket}", with a 6-character suffix) is not valid: at most 63 lowercase characters; shorten the sink name`,
+          );
+      }
+    }
+    if (sink.kind === 'warehouse') {
+      if (existing !== undefined) {
+        if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9][.:][A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$/.test(existing))
+          error(joinPath('sinks', sink.name, 'existing', 'gcp'), `"${existing}" is not a BigQuery table (project.dataset.table)`);
+      } else if (!BIGQUERY_ID.test(bigQueryTableId(sink.name))) {
+        error(at, `BigQuery table id "${bigQueryTableId(sink.name)}" is not valid`);
+      }
+    }
+    if ((sink.kind === 'stream' || sink.kind === 'queue') && existing !== undefined) {
+      warning(joinPath('sinks', sink.name, 'existing', 'gcp'), `a ${sink.kind} sink on GCP is a pull subscription the kit creates: existing.gcp is ignored`);
+    }
+  }
+
+  for (const topic of plan.topics) checkAttributes(plan, topic, error);
+
+  // Identity: only {deviceId} ties a device's messages to its certificate.
+  for (const fleet of plan.fleets) {
+    for (const name of fleet.publish) {
+      const topic = plan.topics.find((t) => t.name === name);
+      if (topic !== undefined && !topic.variables.includes(DEVICE_ID_VARIABLE)) {
+        error(
+          joinPath('topics', topic.name, 'pattern'),
+          `fleet "${fleet.name}" publishes this topic, but it has no {${DEVICE_ID_VARIABLE}} level: on the GCP broker any device of the fleet could publish as any other. Add {${DEVICE_ID_VARIABLE}} to the pattern`,
+        );
+      }
+    }
+  }
+
+  const listeners = deviceListeners(plan);
+  if (listeners.length > MAX_FORWARDED_PORTS) {
+    error(
+      'certificateAuthorities',
+      `the GCP broker has one TLS port per certificate authority that signs a fleet, and a network load balancer forwards at most ${MAX_FORWARDED_PORTS} ports; the fleets use ${listeners.length} authorities: let fleets with the same rights share one`,
+    );
+  }
+
+  // What one Mosquitto listener per certificate authority cannot tell apart.
+  for (const listener of listeners) {
+    const fleets = listener.fleets.map((n) => plan.fleets.find((f) => f.name === n)).filter((f): f is PlanFleet => f !== undefined);
+    const rights = new Set(fleets.map(rightsOf));
+    if (rights.size > 1) {
+      warning(
+        joinPath('certificateAuthorities', listener.authority),
+        `fleets ${listener.fleets.map((f) => `"${f}"`).join(', ')} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (still only on topics with its own id at {deviceId}). Give each fleet its own CA with its own root`,
+      );
+    }
+  }
+  const owners = new Map<string, string>();
+  for (const authority of plan.authorities.filter((a) => plan.fleets.some((f) => f.certificateAuthority === a.name))) {
+    for (const cert of [...authority.certificates, ...(authority.root !== undefined ? [authority.root] : [])]) {
+      const previous = owners.get(cert.sha256);
+      if (previous !== undefined && previous !== authority.name) {
+        warning(
+          joinPath('certificateAuthorities', authority.name),
+          `shares the certificate "${cert.subject}" with authority "${previous}": on the GCP broker a device of either can present its chain on the other's listener and get that listener's rights. Give each authority its own root`,
+        );
+        break;
+      }
+      owners.set(cert.sha256, authority.name);
+    }
+  }
+  return problems;
+}
+
+function rightsOf(fleet: PlanFleet): string {
+  return JSON.stringify([[...fleet.publish].sort(), [...fleet.subscribe].sort()]);
+}
+
+/** Pub/Sub attribute limits on what the bridge stamps on one message of this topic. */
+function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, message: string) => void): void {
+  const at = joinPath('topics', topic.name);
+  topic.attributes.forEach((attribute, i) => {
+    if (isReservedAttribute(attribute))
+      error(
+        joinPath('topics', topic.name, 'attributes', i),
+        `"${attribute}" starts with "${RESERVED_ATTRIBUTE_PREFIX}", which is reserved for the attributes the kit stamps`,
+      );
+    if (bytes(attribute) > PUBSUB_MAX_ATTRIBUTE_KEY_BYTES)
+      error(
+        joinPath('topics', topic.name, 'attributes', i),
+        `Pub/Sub attribute keys are at most ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes, "${attribute}" has ${bytes(attribute)}`,
+      );
+  });
+  if (topic.direction !== 'device-to-cloud') return;
+  for (const v of topic.variables) {
+    const key = variableAttribute(v);
+    if (bytes(key) > PUBSUB_MAX_ATTRIBUTE_KEY_BYTES)
+      error(
+        joinPath('topics', topic.name, 'pattern'),
+        `the attribute "${key}" for variable "${v}" is over ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes: shorten the variable name`,
+      );
+  }
+  const filtered = plan.routes.filter((r) => r.from === topic.name && r.filter !== undefined);
+  for (const route of filtered) {
+    try {
+      gcpRouteAttribute(route.name);
+    } catch (e) {
+      error(routePath(route, 'name'), (e as Error).message);
+    }
+  }
+  const count = STAMPED.length + topic.variables.length + topic.attributes.length + filtered.length;
+  if (count > PUBSUB_MAX_ATTRIBUTES) {
+    error(
+      at,
+      `a Pub/Sub message carries at most ${PUBSUB_MAX_ATTRIBUTES} attributes; this topic's messages would carry ${count} (${STAMPED.length} kit attributes, ${topic.variables.length} topic variables, ${topic.attributes.length} promoted fields, ${filtered.length} filtered routes)`,
+    );
+  }
+  const literal = topic.pattern.replace(/\{[^}]*\}/g, '');
+  if (bytes(literal) > PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES)
+    error(
+      joinPath('topics', topic.name, 'pattern'),
+      `the MQTT topic travels as the attribute "${BRIDGE_ATTRIBUTES.mqttTopic}", at most ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} bytes; this pattern's literal text alone has ${bytes(literal)}`,
+    );
+}

@@ -68,3 +68,15 @@ export function gcpBridgeDeadLetterTopicId(specName: string): string {
 export function gcpCommandSubscriptionId(specName: string, topic: string, shard: number): string {
   return `${specName}-${topic}-shard-${shard}`;
 }
+
+/** Port of the bridge's HTTP endpoint: `/healthz` (the instance group's health check) and `/metrics` (Prometheus text). */
+export const BRIDGE_HEALTH_PORT = 8080;
+
+/**
+ * Subscription the bridge of one broker shard pulls for a `republish` sink:
+ * the route's subscription on the source topic (filtered on the route
+ * attribute when the route has a filter), one per shard like commands.
+ */
+export function gcpRepublishSubscriptionId(specName: string, route: string, sink: string, shard: number): string {
+  return `${specName}-${route}-${sink}-shard-${shard}`;
+}

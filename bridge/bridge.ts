@@ -24,6 +24,8 @@ const RETRY_MAX_MS = 5000;
 interface Connection {
   readonly client: MqttClient;
   readonly pipeline: Pipeline;
+  /** Every device-to-cloud subscription granted on the current connection. */
+  subscribed: boolean;
 }
 
 export class Bridge {
@@ -74,7 +76,7 @@ export class Bridge {
 
   /** Health: both sides connected. The instance group replaces a bridge that stays unhealthy. */
   health(): { healthy: boolean; mqtt: boolean; pubsub: boolean } {
-    const mqtt = this.connections.length > 0 && this.connections.every((c) => c.client.connected);
+    const mqtt = this.connections.length > 0 && this.connections.every((c) => c.client.connected && c.subscribed);
     const pubsub = !this.lastPublishFailed && this.brokenSources.size === 0;
     return { healthy: mqtt && pubsub && !this.stopping, mqtt, pubsub };
   }
@@ -149,23 +151,30 @@ export class Bridge {
     };
     const client = connect(this.config.mqttUrl, options);
     const pipeline = installPipeline(client, this.config.inFlight, (packet) => this.onDeviceMessage(packet));
+    const connection: Connection = { client, pipeline, subscribed: false };
     client.on('connect', (connack) => {
       this.log('INFO', 'broker connected', { connection: index, sessionPresent: connack.sessionPresent });
       if (this.stopping) return;
       // Subscribing again on a present session is harmless and repairs a session that lost its subscriptions.
-      this.topics.forEach((topic, i) => {
-        client
-          .subscribeAsync(shared(topic.plan.mqttFilter), { qos: topic.subscriptionQos, properties: { subscriptionIdentifier: i + 1 } })
-          .then((grants) => {
-            const refused = grants.filter((g) => g.qos >= 0x80);
-            if (refused.length > 0) this.log('ERROR', 'broker refused a subscription', { topic: topic.plan.name, filter: shared(topic.plan.mqttFilter) });
-          })
-          .catch((e: unknown) => this.log('WARNING', 'subscribe failed', { topic: topic.plan.name, error: errorText(e) }));
-      });
+      void Promise.all(
+        this.topics.map(async (topic, i) => {
+          const grants = await client.subscribeAsync(shared(topic.plan.mqttFilter), { qos: topic.subscriptionQos, properties: { subscriptionIdentifier: i + 1 } });
+          if (grants.some((g) => g.qos >= 0x80)) throw new Error(`the broker refused ${shared(topic.plan.mqttFilter)}`);
+        }),
+      ).then(
+        () => {
+          connection.subscribed = true;
+          this.log('INFO', 'subscribed', { connection: index, filters: this.topics.map((t) => shared(t.plan.mqttFilter)) });
+        },
+        (e: unknown) => this.log('ERROR', 'subscribe failed', { connection: index, error: errorText(e) }),
+      );
     });
-    client.on('close', () => this.log('WARNING', 'broker connection closed', { connection: index }));
+    client.on('close', () => {
+      connection.subscribed = false;
+      this.log('WARNING', 'broker connection closed', { connection: index });
+    });
     client.on('error', (e) => this.log('ERROR', 'broker error', { connection: index, error: errorText(e) }));
-    return { client, pipeline };
+    return connection;
   }
 
   /** Resolves when the message is safe in Pub/Sub (its topic or the dead-letter topic); retries until then. */

@@ -20,6 +20,10 @@ import { BRIDGE_ENV } from '../../bridge/config';
 import { GCLOUD, Emulator } from './emulator';
 import { MOSQUITTO, MOSQUITTO_PASSWD, startBroker, type Broker } from './broker';
 import { requireService, waitFor } from './ports';
+import { Proxy } from './proxy';
+
+// No Google metadata server on loopback-only machines: do not spend time looking for one.
+process.env.METADATA_SERVER_DETECTION = 'none';
 
 export const PROJECT = 'iotkit-test';
 const ROOT = path.join(__dirname, '..', '..');
@@ -100,6 +104,8 @@ export class World {
   plan!: Plan;
   broker!: Broker;
   emulator!: Emulator;
+  /** The bridge's way to the emulator. */
+  proxy!: Proxy;
   pubsub!: PubSub;
   readonly collectors = new Map<string, Collector>();
   private readonly bridges: BridgeProcess[] = [];
@@ -123,6 +129,7 @@ export class World {
       Emulator.start(),
     ]);
     this.pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: this.emulator.host, emulatorMode: true });
+    this.proxy = await Proxy.start(this.emulator.port);
   }
 
   /**
@@ -172,21 +179,27 @@ export class World {
     return c;
   }
 
-  /** Emulator restart: everything provisioned is gone; closes the collectors' streams first. */
+  /**
+   * Pub/Sub outage and emulator restart: the bridge loses its connections,
+   * `whileDown` runs, a fresh emulator starts and gets everything
+   * provisioned again (an emulator keeps nothing), then the bridge reaches it.
+   */
   async restartEmulator(whileDown: () => Promise<void> = async () => undefined): Promise<void> {
+    this.proxy.cut();
     for (const close of this.closers.splice(0)) await close();
     await this.pubsub.close();
-    await this.emulator.stop();
+    await this.emulator.dispose();
     await whileDown();
-    await this.emulator.restart();
+    this.emulator = await Emulator.start();
     this.pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: this.emulator.host, emulatorMode: true });
     await this.provision();
+    this.proxy.connect(this.emulator.port);
   }
 
   async startBridge(instance: string, extraEnv: Record<string, string> = {}): Promise<BridgeProcess> {
     const env = {
       ...process.env,
-      PUBSUB_EMULATOR_HOST: this.emulator.host,
+      PUBSUB_EMULATOR_HOST: `127.0.0.1:${this.proxy.port}`,
       [BRIDGE_ENV.project]: PROJECT,
       [BRIDGE_ENV.mqttUrl]: `mqtt://127.0.0.1:${this.broker.bridgePort}`,
       [BRIDGE_ENV.mqttPassword]: this.password,
@@ -222,6 +235,9 @@ export class World {
       () => `bridge did not start: ${stderr}`,
     );
     const started = lines.find((l) => l.message === 'bridge started') as { healthPort: number };
+    // Ready: every connection subscribed (health requires it), so no device message goes to an empty share group.
+    const connections = Number(extraEnv[BRIDGE_ENV.connections] ?? '2');
+    await waitFor(() => lines.filter((l) => l.message === 'subscribed').length >= connections, 30000, () => `bridge not subscribed: ${stderr}`);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const bridge: BridgeProcess = {
       child,
@@ -270,6 +286,7 @@ export class World {
     for (const b of this.bridges) await b.kill();
     for (const close of this.closers.splice(0)) await close();
     await this.pubsub?.close().catch(() => undefined);
+    await this.proxy?.close();
     await this.broker?.stop();
     await this.emulator?.dispose();
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ import { installPipeline, type Pipeline } from './pipeline';
 import { Metrics } from './metrics';
 import type { Logger } from './log';
 
+/** A publish pending this long (the client library retries an unreachable Pub/Sub for minutes) makes the bridge unhealthy. */
+const PUBLISH_STALL_MS = 10000;
 /** Backoff between retries of a failed Pub/Sub publish or a broken pull. */
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
@@ -41,6 +43,9 @@ export class Bridge {
   private server?: http.Server;
   private stopping = false;
   private lastPublishFailed = false;
+  /** Start times of the publishes under way, by a running number. */
+  private readonly pendingPublishes = new Map<number, number>();
+  private publishCounter = 0;
 
   constructor(
     private readonly plan: Plan,
@@ -77,7 +82,9 @@ export class Bridge {
   /** Health: both sides connected. The instance group replaces a bridge that stays unhealthy. */
   health(): { healthy: boolean; mqtt: boolean; pubsub: boolean } {
     const mqtt = this.connections.length > 0 && this.connections.every((c) => c.client.connected && c.subscribed);
-    const pubsub = !this.lastPublishFailed && this.brokenSources.size === 0;
+    const now = Date.now();
+    const stalled = [...this.pendingPublishes.values()].some((since) => now - since > PUBLISH_STALL_MS);
+    const pubsub = !this.lastPublishFailed && !stalled && this.brokenSources.size === 0;
     return { healthy: mqtt && pubsub && !this.stopping, mqtt, pubsub };
   }
 
@@ -201,7 +208,9 @@ export class Bridge {
   /** Publishes until Pub/Sub accepts (a stop that runs out of drain time exits the process under it). */
   private async publish(topicId: string, data: Buffer, attributes: Record<string, string>): Promise<void> {
     let delay = RETRY_MIN_MS;
+    const id = this.publishCounter++;
     for (;;) {
+      this.pendingPublishes.set(id, Date.now());
       try {
         await this.publisher(topicId).publishMessage({ data, attributes });
         this.lastPublishFailed = false;
@@ -212,6 +221,8 @@ export class Bridge {
         this.lastPublishFailed = true;
         await sleep(delay);
         delay = Math.min(delay * 2, RETRY_MAX_MS);
+      } finally {
+        this.pendingPublishes.delete(id);
       }
     }
   }
@@ -220,7 +231,8 @@ export class Bridge {
     let topic = this.publishers.get(topicId);
     if (topic === undefined) {
       // Small batches, sent quickly: many messages are in flight at once, so batches fill without waiting long.
-      topic = this.pubsub.topic(topicId, { batching: { maxMessages: 100, maxMilliseconds: 5 } });
+      // Bounded library retries: this bridge retries forever itself, and notices an outage (health) meanwhile.
+      topic = this.pubsub.topic(topicId, { batching: { maxMessages: 100, maxMilliseconds: 5 }, gaxOpts: { timeout: 10000, maxRetries: 3 } });
       this.publishers.set(topicId, topic);
     }
     return topic;

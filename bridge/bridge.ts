@@ -165,7 +165,10 @@ export class Bridge {
       // Subscribing again on a present session is harmless and repairs a session that lost its subscriptions.
       void Promise.all(
         this.topics.map(async (topic, i) => {
-          const grants = await client.subscribeAsync(shared(topic.plan.mqttFilter), { qos: topic.subscriptionQos, properties: { subscriptionIdentifier: i + 1 } });
+          const grants = await client.subscribeAsync(shared(topic.plan.mqttFilter), {
+            qos: topic.subscriptionQos,
+            properties: { subscriptionIdentifier: i + 1 },
+          });
           if (grants.some((g) => g.qos >= 0x80)) throw new Error(`the broker refused ${shared(topic.plan.mqttFilter)}`);
         }),
       ).then(

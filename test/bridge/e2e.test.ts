@@ -26,7 +26,11 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
   afterAll(() => world.tearDown(), 60000);
 
   test('health is ok once both sides are up, and metrics are Prometheus text', async () => {
-    await waitFor(async () => (await world.health(bridge)).status === 200, 10000, () => 'bridge never healthy');
+    await waitFor(
+      async () => (await world.health(bridge)).status === 200,
+      10000,
+      () => 'bridge never healthy',
+    );
     expect(JSON.parse((await world.health(bridge)).body)).toEqual({ healthy: true, mqtt: true, pubsub: true });
     const metrics = await world.metrics(bridge);
     expect(metrics).toContain('# TYPE iotkit_bridge_received_total counter');
@@ -47,7 +51,11 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     }
     const collector = world.collector('telemetry');
     // Case 3 breaks the schema (temperature is a string): it goes to the dead-letter topic instead.
-    await waitFor(() => collector.messages.length >= 3, 15000, () => `got ${collector.messages.length}`);
+    await waitFor(
+      () => collector.messages.length >= 3,
+      15000,
+      () => `got ${collector.messages.length}`,
+    );
     const route = world.plan.routes.find((r) => r.name === 'hot');
     for (const [i, c] of cases.slice(0, 3).entries()) {
       const m = collector.messages.find((x) => (JSON.parse(x.data) as { n: number }).n === i);
@@ -61,7 +69,9 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
       expect(attributes.iotkit_var_deviceId).toBe('dev-1');
       // What the route's subscription filter selects (applied by the interpreter: the emulator ignores filters) is what the evaluator says.
       const selected = matchesPubSubFilter(route?.compiled.gcp.subscriptionFilter ?? '', attributes);
-      const expected = route?.filter !== undefined && evaluateFilter(route.filter, { topicVariables: { site: c.site, deviceId: 'dev-1' }, payload: JSON.parse(m?.data ?? '') });
+      const expected =
+        route?.filter !== undefined &&
+        evaluateFilter(route.filter, { topicVariables: { site: c.site, deviceId: 'dev-1' }, payload: JSON.parse(m?.data ?? '') });
       expect(selected).toBe(expected);
     }
     const first = collector.messages.find((x) => (JSON.parse(x.data) as { n: number }).n === 0)?.attributes ?? {};
@@ -80,13 +90,21 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     await dev.publishAsync('site/lyon/dev-2/alarm', JSON.stringify({ severity: 'low' }), { qos: 2 });
     await dev.publishAsync('site/lyon/dev-2/image', Buffer.from([0xff, 0x00, 0xfe]), { qos: 0 });
     const alarms = world.collector('alarm');
-    await waitFor(() => alarms.messages.length >= 2, 15000, () => `got ${alarms.messages.length}`);
+    await waitFor(
+      () => alarms.messages.length >= 2,
+      15000,
+      () => `got ${alarms.messages.length}`,
+    );
     const critical = alarms.messages.find((m) => m.data.includes('critical'));
     const low = alarms.messages.find((m) => m.data.includes('low'));
     expect(critical?.attributes.iotkit_route_critical).toBe('1');
     expect(low?.attributes.iotkit_route_critical).toBeUndefined();
     const images = world.collector('image');
-    await waitFor(() => images.messages.length >= 1, 15000, () => 'no image');
+    await waitFor(
+      () => images.messages.length >= 1,
+      15000,
+      () => 'no image',
+    );
     expect(images.messages[0].attributes[BRIDGE_ATTRIBUTES.qos]).toBe('0');
   });
 
@@ -95,7 +113,11 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     await dev.publishAsync('site/rome/dev-2/telemetry', 'not json {', { qos: 1 });
     await dev.publishAsync('site/rome/dev-2/telemetry', JSON.stringify({ humidity: 3 }), { qos: 1 });
     const dead = world.collector('dead-letter');
-    await waitFor(() => dead.messages.filter((m) => m.attributes[BRIDGE_ATTRIBUTES.mqttTopic] === 'site/rome/dev-2/telemetry').length >= 2, 15000, () => 'no dead letters');
+    await waitFor(
+      () => dead.messages.filter((m) => m.attributes[BRIDGE_ATTRIBUTES.mqttTopic] === 'site/rome/dev-2/telemetry').length >= 2,
+      15000,
+      () => 'no dead letters',
+    );
     const reasons = dead.messages.map((m) => m.attributes[BRIDGE_ATTRIBUTES.deadLetterReason]);
     expect(reasons).toEqual(
       expect.arrayContaining([
@@ -124,12 +146,22 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     await commands.publishMessage({ data: Buffer.from('no-site'), attributes: { deviceId: 'dev-1' } });
     await commands.publishMessage({ data: Buffer.from('wildcard'), attributes: { site: '+', deviceId: 'dev-1' } });
     await commands.publishMessage({ data: Buffer.from('stranger'), attributes: { site: 'berlin', deviceId: 'dev-3' } });
-    await waitFor(() => got1.length >= 1 && got2.length >= 1, 15000, () => `dev-1 ${got1.length}, dev-2 ${got2.length}`);
+    await waitFor(
+      () => got1.length >= 1 && got2.length >= 1,
+      15000,
+      () => `dev-1 ${got1.length}, dev-2 ${got2.length}`,
+    );
     const dead = world.collector('dead-letter');
-    await waitFor(() => dead.messages.filter((m) => m.attributes.iotkit_subscription !== undefined).length >= 3, 15000, () => 'no command dead letters');
+    await waitFor(
+      () => dead.messages.filter((m) => m.attributes.iotkit_subscription !== undefined).length >= 3,
+      15000,
+      () => 'no command dead letters',
+    );
     expect(got1).toEqual(['site/berlin/dev-1/command open']);
     expect(got2).toEqual(['site/paris/dev-2/command close']);
-    const reasons = Object.fromEntries(dead.messages.filter((m) => m.attributes.iotkit_subscription !== undefined).map((m) => [m.data, m.attributes[BRIDGE_ATTRIBUTES.deadLetterReason]]));
+    const reasons = Object.fromEntries(
+      dead.messages.filter((m) => m.attributes.iotkit_subscription !== undefined).map((m) => [m.data, m.attributes[BRIDGE_ATTRIBUTES.deadLetterReason]]),
+    );
     expect(reasons['no-site']).toMatch(/do not fill the topic pattern.*variable "site" is missing/);
     expect(reasons.wildcard).toMatch(/contains the MQTT wildcard "\+"/);
     expect(reasons.stranger).toMatch(/device "dev-3" is in no fleet that subscribes to "command"/);
@@ -139,9 +171,17 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
 
   test('SIGTERM drains and exits 0; health turns unhealthy when the broker side is gone', async () => {
     const second = await world.startBridge('e2e-second');
-    await waitFor(async () => (await world.health(second)).status === 200, 10000, () => 'second never healthy');
+    await waitFor(
+      async () => (await world.health(second)).status === 200,
+      10000,
+      () => 'second never healthy',
+    );
     await world.broker.stop();
-    await waitFor(async () => (await world.health(second)).status === 503, 10000, () => 'still healthy without a broker');
+    await waitFor(
+      async () => (await world.health(second)).status === 503,
+      10000,
+      () => 'still healthy without a broker',
+    );
     expect(JSON.parse((await world.health(second)).body)).toMatchObject({ healthy: false, mqtt: false });
     expect(await second.stop()).toBe(0);
     expect(second.lines().some((l) => l.message === 'bridge stopped')).toBe(true);

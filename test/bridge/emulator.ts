@@ -62,7 +62,11 @@ export class Emulator {
       // Already gone.
     }
     await exited;
-    await waitFor(async () => !(await portOpen(this.port)), 10000, () => `port ${this.port} still open`);
+    await waitFor(
+      async () => !(await portOpen(this.port)),
+      10000,
+      () => `port ${this.port} still open`,
+    );
   }
 
   async dispose(): Promise<void> {

@@ -94,12 +94,20 @@ describeServices('bridge faults: at-least-once', () => {
     await world.restartEmulator(async () => {
       during = await publishMany(devices, 'during', 1000);
       // Pub/Sub is unreachable: the bridge holds the messages (no PUBACK) and says it is unhealthy.
-      await waitFor(async () => (await world.health(bridge)).status === 503, 20000, () => 'healthy during a Pub/Sub outage');
+      await waitFor(
+        async () => (await world.health(bridge)).status === 503,
+        20000,
+        () => 'healthy during a Pub/Sub outage',
+      );
     });
     await expectAll(world.collector('telemetry'), during, 'emulator restart');
     const metrics = await world.metrics(bridge);
     expect(metricValue(metrics, 'iotkit_bridge_publish_errors_total')).toBeGreaterThan(0);
-    await waitFor(async () => (await world.health(bridge)).status === 200, 20000, () => 'not healthy again after the outage');
+    await waitFor(
+      async () => (await world.health(bridge)).status === 200,
+      20000,
+      () => 'not healthy again after the outage',
+    );
     await bridge.stop();
   }, 240000);
 
@@ -121,4 +129,3 @@ describeServices('bridge faults: at-least-once', () => {
     await Promise.all([again.stop(), b.stop()]);
   }, 240000);
 });
-

@@ -30,7 +30,10 @@ const ROOT = path.join(__dirname, '..', '..');
 
 /** True when Mosquitto and the emulator exist; in CI (env CI set) a missing one fails instead. */
 export function servicesAvailable(): boolean {
-  return requireService(MOSQUITTO !== '' && MOSQUITTO_PASSWD !== '', 'mosquitto (apt-get install mosquitto)') && requireService(GCLOUD !== '', 'gcloud with the Pub/Sub emulator');
+  return (
+    requireService(MOSQUITTO !== '' && MOSQUITTO_PASSWD !== '', 'mosquitto (apt-get install mosquitto)') &&
+    requireService(GCLOUD !== '', 'gcloud with the Pub/Sub emulator')
+  );
 }
 
 export const DEVICES = ['dev-1', 'dev-2', 'dev-3'];
@@ -73,6 +76,8 @@ export function testSpec(name: string): Record<string, unknown> {
 export interface Received {
   readonly data: string;
   readonly attributes: Record<string, string>;
+  /** Date.now() when the collector got it. */
+  readonly at: number;
 }
 
 /** Collects every message of a topic through one unfiltered subscription, acking each. */
@@ -145,13 +150,18 @@ export class World {
     for (const route of this.plan.routes) {
       for (const sink of route.to) {
         const filter = route.compiled.gcp.subscriptionFilter;
-        await this.pubsub.topic(gcpTopicId(this.plan.name, route.from)).createSubscription(gcpSubscriptionId(this.plan.name, route.name, sink), filter === '' ? {} : { filter });
+        await this.pubsub
+          .topic(gcpTopicId(this.plan.name, route.from))
+          .createSubscription(gcpSubscriptionId(this.plan.name, route.name, sink), filter === '' ? {} : { filter });
       }
     }
     for (const t of this.plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
-      await this.pubsub.topic(gcpTopicId(this.plan.name, t.name)).createSubscription(gcpCommandSubscriptionId(this.plan.name, t.name, 0), { ackDeadlineSeconds: 10 });
+      await this.pubsub
+        .topic(gcpTopicId(this.plan.name, t.name))
+        .createSubscription(gcpCommandSubscriptionId(this.plan.name, t.name, 0), { ackDeadlineSeconds: 10 });
     }
-    for (const t of this.plan.topics.filter((x) => x.direction === 'device-to-cloud')) await this.collect(gcpTopicId(this.plan.name, t.name), `collect-${t.name}`);
+    for (const t of this.plan.topics.filter((x) => x.direction === 'device-to-cloud'))
+      await this.collect(gcpTopicId(this.plan.name, t.name), `collect-${t.name}`);
     await this.collect(deadLetter, 'collect-dead-letter');
   }
 
@@ -165,7 +175,7 @@ export class World {
     await this.pubsub.topic(topicId).createSubscription(subscriptionId);
     const subscription = this.pubsub.subscription(subscriptionId, { flowControl: { maxMessages: 2000 } });
     subscription.on('message', (m: Message) => {
-      target.messages.push({ data: m.data.toString('utf8'), attributes: { ...m.attributes } });
+      target.messages.push({ data: m.data.toString('utf8'), attributes: { ...m.attributes }, at: Date.now() });
       m.ack();
     });
     subscription.on('error', () => undefined);
@@ -237,7 +247,11 @@ export class World {
     const started = lines.find((l) => l.message === 'bridge started') as { healthPort: number };
     // Ready: every connection subscribed (health requires it), so no device message goes to an empty share group.
     const connections = Number(extraEnv[BRIDGE_ENV.connections] ?? '2');
-    await waitFor(() => lines.filter((l) => l.message === 'subscribed').length >= connections, 30000, () => `bridge not subscribed: ${stderr}`);
+    await waitFor(
+      () => lines.filter((l) => l.message === 'subscribed').length >= connections,
+      30000,
+      () => `bridge not subscribed: ${stderr}`,
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const bridge: BridgeProcess = {
       child,

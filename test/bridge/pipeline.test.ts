@@ -27,7 +27,11 @@ describeBroker('pipelined, ordered PUBACKs (MQTT.js + Mosquitto)', () => {
     port = await freePort();
     fs.writeFileSync(path.join(dir, 'm.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n`);
     broker = spawn(MOSQUITTO, ['-c', path.join(dir, 'm.conf')], { stdio: 'ignore' });
-    await waitFor(() => portOpen(port), 10000, () => 'mosquitto did not start');
+    await waitFor(
+      () => portOpen(port),
+      10000,
+      () => 'mosquitto did not start',
+    );
   });
 
   afterAll(async () => {
@@ -37,7 +41,13 @@ describeBroker('pipelined, ordered PUBACKs (MQTT.js + Mosquitto)', () => {
   });
 
   async function client(id: string, clean: boolean): Promise<MqttClient> {
-    const c = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: id, protocolVersion: 5, clean, reconnectPeriod: 0, properties: { sessionExpiryInterval: 300, receiveMaximum: 64 } });
+    const c = await connectAsync(`mqtt://127.0.0.1:${port}`, {
+      clientId: id,
+      protocolVersion: 5,
+      clean,
+      reconnectPeriod: 0,
+      properties: { sessionExpiryInterval: 300, receiveMaximum: 64 },
+    });
     clients.push(c);
     return c;
   }
@@ -80,8 +90,16 @@ describeBroker('pipelined, ordered PUBACKs (MQTT.js + Mosquitto)', () => {
     await bridge.subscribeAsync('pipe/#', { qos: 1 });
     const device = await client('pipe-device', true);
     await Promise.all(Array.from({ length: 50 }, (_, i) => device.publishAsync('pipe/x', String(i), { qos: 1 })));
-    await waitFor(() => writes.filter((p) => p.cmd === 'puback').length === 50, 10000, () => `${writes.filter((p) => p.cmd === 'puback').length} PUBACKs`);
-    await waitFor(() => settledAt.size === 50, 10000, () => `${settledAt.size} settled`);
+    await waitFor(
+      () => writes.filter((p) => p.cmd === 'puback').length === 50,
+      10000,
+      () => `${writes.filter((p) => p.cmd === 'puback').length} PUBACKs`,
+    );
+    await waitFor(
+      () => settledAt.size === 50,
+      10000,
+      () => `${settledAt.size} settled`,
+    );
     expect(maxConcurrent).toBeGreaterThan(10);
     const pubacks = writes.filter((p) => p.cmd === 'puback').map((p) => p.messageId);
     expect(pubacks).toEqual(arrived);
@@ -109,20 +127,38 @@ describeBroker('pipelined, ordered PUBACKs (MQTT.js + Mosquitto)', () => {
     });
     const device = await client('held-device', true);
     await Promise.all(Array.from({ length: 5 }, (_, i) => device.publishAsync('held/x', String(i), { qos: 1 })));
-    await waitFor(() => seen === 5, 10000, () => `seen ${seen}`);
+    await waitFor(
+      () => seen === 5,
+      10000,
+      () => `seen ${seen}`,
+    );
     (first as unknown as { stream: { destroy(): void } }).stream.destroy();
-    await waitFor(() => !first.connected, 5000, () => 'still connected');
+    await waitFor(
+      () => !first.connected,
+      5000,
+      () => 'still connected',
+    );
     release();
     await new Promise((r) => setTimeout(r, 100));
     expect(writes.filter((p) => p.cmd === 'puback')).toEqual([]);
     // The broker redelivers right after CONNACK: install the pipeline before connecting.
-    const again = connect(`mqtt://127.0.0.1:${port}`, { clientId: 'pipe-2', protocolVersion: 5, clean: false, reconnectPeriod: 0, properties: { sessionExpiryInterval: 300 } });
+    const again = connect(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'pipe-2',
+      protocolVersion: 5,
+      clean: false,
+      reconnectPeriod: 0,
+      properties: { sessionExpiryInterval: 300 },
+    });
     clients.push(again);
     const redelivered: IPublishPacket[] = [];
     installPipeline(again, 64, async (p) => {
       redelivered.push(p);
     });
-    await waitFor(() => redelivered.length === 5, 10000, () => `redelivered ${redelivered.length}`);
+    await waitFor(
+      () => redelivered.length === 5,
+      10000,
+      () => `redelivered ${redelivered.length}`,
+    );
     expect(redelivered.every((p) => p.dup)).toBe(true);
   });
 });

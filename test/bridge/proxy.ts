@@ -16,11 +16,12 @@ export class Proxy {
   ) {}
 
   static async start(target: number): Promise<Proxy> {
-    let proxy: Proxy | undefined;
-    const server = net.createServer((client) => proxy?.accept(client));
+    const holder: { proxy?: Proxy } = {};
+    const server = net.createServer((client) => holder.proxy?.accept(client));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new Proxy(server, (server.address() as net.AddressInfo).port);
+    const proxy = new Proxy(server, (server.address() as net.AddressInfo).port);
     proxy.target = target;
+    holder.proxy = proxy;
     return proxy;
   }
 

@@ -60,7 +60,13 @@ describe('device to cloud', () => {
   });
 
   test('a payload can never set a reserved attribute', () => {
-    const t = translateDeviceMessage(plan, topics, 'site/paris/dev-1/telemetry', json({ temperature: 99, iotkit_device: 'x', iotkit_route_hot: '1', battery: 'iotkit_' }), 1);
+    const t = translateDeviceMessage(
+      plan,
+      topics,
+      'site/paris/dev-1/telemetry',
+      json({ temperature: 99, iotkit_device: 'x', iotkit_route_hot: '1', battery: 'iotkit_' }),
+      1,
+    );
     expect(t.attributes[BRIDGE_ATTRIBUTES.device]).toBe('dev-1');
     expect(t.attributes.iotkit_route_hot).toBeUndefined();
   });
@@ -113,7 +119,12 @@ describe('cloud to device', () => {
   });
 
   test('attributes fill the pattern; QoS and retain come from the spec', () => {
-    expect(translateCommand(command, { site: 'berlin', deviceId: 'dev-1', extra: 'ignored' })).toEqual({ kind: 'publish', mqttTopic: 'site/berlin/dev-1/command', qos: 1, retain: false });
+    expect(translateCommand(command, { site: 'berlin', deviceId: 'dev-1', extra: 'ignored' })).toEqual({
+      kind: 'publish',
+      mqttTopic: 'site/berlin/dev-1/command',
+      qos: 1,
+      retain: false,
+    });
   });
 
   test.each([
@@ -136,7 +147,10 @@ describe('cloud to device', () => {
     const source = pullSources(rp, 0).find((s) => s.kind === 'republish');
     expect(source?.subscriptionId).toBe('rp-echo-echo-shard-0');
     if (source === undefined) return;
-    expect(translateCommand(source, { iotkit_var_site: 'b', iotkit_device: 'dev-2', iotkit_var_deviceId: 'dev-2' })).toMatchObject({ kind: 'publish', mqttTopic: 'site/b/dev-2/command' });
+    expect(translateCommand(source, { iotkit_var_site: 'b', iotkit_device: 'dev-2', iotkit_var_deviceId: 'dev-2' })).toMatchObject({
+      kind: 'publish',
+      mqttTopic: 'site/b/dev-2/command',
+    });
     expect(translateCommand(source, { site: 'b', deviceId: 'dev-2' })).toMatchObject({ kind: 'dead-letter' });
   });
 });
@@ -169,7 +183,7 @@ describe('configuration from the environment', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).details).toEqual([
       'IOTKIT_BRIDGE_MQTT_URL="http://x": expected mqtt://host:port or mqtts://host:port',
-      'set IOTKIT_BRIDGE_MQTT_PASSWORD or IOTKIT_BRIDGE_MQTT_PASSWORD_FILE: the broker\'s bridge listener requires a password',
+      "set IOTKIT_BRIDGE_MQTT_PASSWORD or IOTKIT_BRIDGE_MQTT_PASSWORD_FILE: the broker's bridge listener requires a password",
       'set GOOGLE_CLOUD_PROJECT: the Google Cloud project of the Pub/Sub topics',
       'IOTKIT_BRIDGE_SHARD="-1": expected a whole number from 0 to 999',
       'IOTKIT_BRIDGE_CONNECTIONS="many": expected a whole number from 1 to 64',

@@ -10,7 +10,7 @@
  */
 import { connectAsync, type MqttClient } from 'mqtt';
 import { BRIDGE_MQTT_USERNAME } from '../lib/bridge-contract';
-import { World } from '../test/bridge/fixture';
+import { World, metricValue } from '../test/bridge/fixture';
 import { waitFor } from '../test/bridge/ports';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10000);
@@ -25,6 +25,8 @@ interface Run {
   readonly p99: number;
   readonly lost: number;
   readonly duplicates: number;
+  /** The bridge's own counters: what it took from the broker, published, and saw redelivered (MQTT DUP). */
+  bridge?: string;
 }
 
 async function load(devices: readonly MqttClient[], tag: string): Promise<number> {
@@ -107,9 +109,15 @@ async function main(): Promise<void> {
         300000,
         () => `bridge: ${collector.messages.length}`,
       );
-      runs.push(
-        summarize(`mosquitto -> bridge (${connections} connection${connections === 1 ? '' : 's'}) -> Pub/Sub emulator -> subscriber`, started, arrivals(), tag),
+      const run = summarize(
+        `mosquitto -> bridge (${connections} connection${connections === 1 ? '' : 's'}) -> Pub/Sub emulator -> subscriber`,
+        started,
+        arrivals(),
+        tag,
       );
+      const metrics = await world.metrics(bridge);
+      run.bridge = ['received', 'published', 'redelivered'].map((m) => `${m} ${metricValue(metrics, `iotkit_bridge_${m}_total`)}`).join(', ');
+      runs.push(run);
       await bridge.stop();
     }
   } finally {
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
       ].join(' '),
     );
   }
+  for (const r of runs) if (r.bridge !== undefined) console.log(`${r.label}: bridge counters: ${r.bridge}`);
   if (runs.some((r) => r.lost > 0)) process.exitCode = 1;
 }
 

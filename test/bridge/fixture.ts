@@ -172,7 +172,8 @@ export class World {
       this.collectors.set(topicId, collector);
     }
     const target = collector;
-    await this.pubsub.topic(topicId).createSubscription(subscriptionId);
+    // A long ack deadline: a slow test machine must not make the emulator redeliver to the collector (duplicates the bridge did not make).
+    await this.pubsub.topic(topicId).createSubscription(subscriptionId, { ackDeadlineSeconds: 120 });
     const subscription = this.pubsub.subscription(subscriptionId, { flowControl: { maxMessages: 2000 } });
     subscription.on('message', (m: Message) => {
       target.messages.push({ data: m.data.toString('utf8'), attributes: { ...m.attributes }, at: Date.now() });

@@ -21,7 +21,7 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     await world.setUp();
     await world.provision();
     bridge = await world.startBridge('e2e', { IOTKIT_BRIDGE_CONNECTIONS: '2' });
-  }, 120000);
+  }, 300000);
 
   afterAll(() => world.tearDown(), 60000);
 

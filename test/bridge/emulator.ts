@@ -46,7 +46,7 @@ export class Emulator {
         if (child.exitCode !== null) throw new Error(`the Pub/Sub emulator exited: ${this.output}`);
         return this.output.includes('Server started') && (await portOpen(this.port));
       },
-      60000,
+      120000,
       () => `the Pub/Sub emulator did not start: ${this.output}`,
     );
   }

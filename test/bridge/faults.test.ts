@@ -66,7 +66,7 @@ describeServices('bridge faults: at-least-once', () => {
     await world.setUp();
     await world.provision();
     devices = [await world.device('dev-1'), await world.device('dev-2')];
-  }, 120000);
+  }, 300000);
 
   afterAll(() => world.tearDown(), 60000);
 
@@ -84,7 +84,7 @@ describeServices('bridge faults: at-least-once', () => {
     const again = await world.startBridge('kill-me');
     await expectAll(collector, ids, 'SIGKILL');
     await again.stop();
-  }, 180000);
+  }, 300000);
 
   test(`Pub/Sub outage and emulator restart: messages sent meanwhile all arrive`, async () => {
     const bridge = await world.startBridge('outage');
@@ -109,7 +109,7 @@ describeServices('bridge faults: at-least-once', () => {
       () => 'not healthy again after the outage',
     );
     await bridge.stop();
-  }, 240000);
+  }, 360000);
 
   test(`two bridges share the load; one is SIGKILLed and restarted: all ${COUNT} arrive`, async () => {
     const collector = world.collector('telemetry');
@@ -127,5 +127,5 @@ describeServices('bridge faults: at-least-once', () => {
     expect(bReceived).toBeGreaterThan(0);
     expect(bReceived).toBeLessThan(COUNT);
     await Promise.all([again.stop(), b.stop()]);
-  }, 240000);
+  }, 360000);
 });

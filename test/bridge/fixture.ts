@@ -242,7 +242,8 @@ export class World {
         if (child.exitCode !== null) throw new Error(`bridge exited ${child.exitCode}: ${stderr}`);
         return lines.some((l) => l.message === 'bridge started');
       },
-      30000,
+      // A cold start compiles the CLI through tsx: seconds normally, much longer on a loaded CI machine.
+      120000,
       () => `bridge did not start: ${stderr}`,
     );
     const started = lines.find((l) => l.message === 'bridge started') as { healthPort: number };
@@ -250,7 +251,7 @@ export class World {
     const connections = Number(extraEnv[BRIDGE_ENV.connections] ?? '2');
     await waitFor(
       () => lines.filter((l) => l.message === 'subscribed').length >= connections,
-      30000,
+      60000,
       () => `bridge not subscribed: ${stderr}`,
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

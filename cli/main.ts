@@ -6,8 +6,9 @@ import { synthCommand } from './commands/synth';
 import { schemaCommand } from './commands/schema';
 import { certsCommand } from './commands/certs';
 import { diffCommand } from './commands/diff';
+import { bridgeCommand } from './commands/bridge';
 
-const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, schemaCommand, certsCommand];
+const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, schemaCommand, certsCommand, bridgeCommand];
 
 const USAGE = `Usage: iotkit <command> [options]
 

@@ -1,0 +1,187 @@
+/**
+ * Device to cloud, the pure part: one MQTT message becomes one Pub/Sub
+ * message (topic id, data, attributes) or one dead letter with its reason.
+ * No I/O here, so every rule is unit-tested without a broker.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
+import { DEVICE_ID_VARIABLE, extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
+import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
+import { BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId, gcpTopicId, isReservedAttribute, variableAttribute } from '../lib/bridge-contract';
+
+/** Pub/Sub allows at most 100 attributes per message and 1024 bytes per value. */
+const PUBSUB_MAX_ATTRIBUTES = 100;
+const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+export interface OutgoingMessage {
+  readonly topicId: string;
+  readonly data: Buffer;
+  readonly attributes: Record<string, string>;
+}
+
+export type Translation =
+  | ({ readonly kind: 'publish'; readonly topic: string } & OutgoingMessage)
+  | ({ readonly kind: 'dead-letter'; readonly topic?: string; readonly reason: string } & OutgoingMessage);
+
+/** What the bridge knows about one device-to-cloud topic, prepared once at start. */
+export interface DeviceTopic {
+  readonly plan: PlanTopic;
+  readonly pattern: TopicPattern;
+  readonly topicId: string;
+  /** QoS the bridge subscribes at: QoS 2 becomes 1 (see subscriptionQos). */
+  readonly subscriptionQos: 0 | 1;
+  readonly routes: readonly PlanRoute[];
+  readonly validate?: ValidateFunction;
+}
+
+/**
+ * Broker to bridge at QoS 1, even for QoS 2 topics: MQTT.js keeps a QoS 2
+ * message between PUBREC and PUBREL in memory only, so a bridge killed in
+ * between would lose it (the broker only resends PUBREL). QoS 1 redelivers
+ * the whole message; Pub/Sub is at-least-once anyway.
+ */
+export function subscriptionQos(qos: 0 | 1 | 2): 0 | 1 {
+  return qos === 0 ? 0 : 1;
+}
+
+export function deviceTopics(plan: Plan): DeviceTopic[] {
+  // A separate Ajv per bridge: payload schemas are user documents.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return plan.topics
+    .filter((t) => t.direction === 'device-to-cloud')
+    .map((t) => {
+      const parsed = parseTopicPattern(t.pattern);
+      // The plan only holds validated patterns: this is a kit bug if it fires.
+      if (!parsed.ok) throw new Error(`topic ${t.name}: invalid pattern in the plan: ${parsed.problems.join('; ')}`);
+      return {
+        plan: t,
+        pattern: parsed.pattern,
+        topicId: gcpTopicId(plan.name, t.name),
+        subscriptionQos: subscriptionQos(t.qos),
+        routes: plan.routes.filter((r) => r.from === t.name),
+        validate: t.format === 'json' && t.schema !== undefined ? ajv.compile(t.schema) : undefined,
+      };
+    });
+}
+
+/** The logical topic of a concrete MQTT topic: the first whose pattern it instantiates. */
+export function findDeviceTopic(topics: readonly DeviceTopic[], mqttTopic: string): { topic: DeviceTopic; variables: Record<string, string> } | undefined {
+  for (const topic of topics) {
+    const variables = extractVariables(topic.pattern, mqttTopic);
+    if (variables !== undefined) return { topic, variables };
+  }
+  return undefined;
+}
+
+/**
+ * Translates one message. `topics` are the device-to-cloud topics; `hint` is
+ * the topic the subscription that delivered it belongs to, when known.
+ */
+export function translateDeviceMessage(
+  plan: Plan,
+  topics: readonly DeviceTopic[],
+  mqttTopic: string,
+  payload: Buffer,
+  qos: number,
+  hint?: DeviceTopic,
+): Translation {
+  const deadLetterTopicId = gcpBridgeDeadLetterTopicId(plan.name);
+  const base: Record<string, string> = { [BRIDGE_ATTRIBUTES.mqttTopic]: mqttTopic, [BRIDGE_ATTRIBUTES.qos]: String(qos) };
+  const hinted = hint !== undefined ? extractVariables(hint.pattern, mqttTopic) : undefined;
+  const found = hint !== undefined && hinted !== undefined ? { topic: hint, variables: hinted } : findDeviceTopic(topics, mqttTopic);
+  if (found === undefined) {
+    return {
+      kind: 'dead-letter',
+      topicId: deadLetterTopicId,
+      data: payload,
+      reason: 'the MQTT topic is no instance of a device-to-cloud topic',
+      attributes: base,
+    };
+  }
+  const { topic, variables } = found;
+  const attributes: Record<string, string> = { ...base, [BRIDGE_ATTRIBUTES.topic]: topic.plan.name };
+  for (const [name, value] of Object.entries(variables)) {
+    attributes[variableAttribute(name)] = value;
+    if (name === DEVICE_ID_VARIABLE) attributes[BRIDGE_ATTRIBUTES.device] = value;
+  }
+  const deadLetter = (reason: string): Translation => ({
+    kind: 'dead-letter',
+    topic: topic.plan.name,
+    topicId: deadLetterTopicId,
+    data: payload,
+    reason,
+    attributes,
+  });
+
+  let body: unknown = undefined;
+  if (topic.plan.format === 'json') {
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch (e) {
+      return deadLetter(`payload is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (topic.validate !== undefined && !topic.validate(body)) {
+      const errors = (topic.validate.errors ?? []).map((err) => `${err.instancePath === '' ? '(root)' : err.instancePath} ${err.message ?? 'is invalid'}`);
+      return deadLetter(`payload breaks the topic's schema: ${errors.join('; ')}`);
+    }
+    for (const path of topic.plan.attributes) {
+      // Validation refuses reserved field names; this guard keeps the promise even for a hand-built plan.
+      if (isReservedAttribute(path)) continue;
+      const value = readPath(body, path);
+      if (value !== undefined) attributes[path] = value;
+    }
+  }
+  Object.assign(attributes, gcpRouteAttributes(topic.routes, { topicVariables: variables, payload: body }));
+  const problem = attributeProblem(attributes);
+  if (problem !== undefined) return deadLetter(problem);
+  return { kind: 'publish', topic: topic.plan.name, topicId: topic.topicId, data: payload, attributes };
+}
+
+/** A promoted field as an attribute value: strings as they are, numbers and booleans as JSON, objects and arrays as JSON text. */
+function readPath(body: unknown, path: string): string | undefined {
+  let current: unknown = body;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  if (current === null || current === undefined) return undefined;
+  return typeof current === 'string' ? current : JSON.stringify(current);
+}
+
+function attributeProblem(attributes: Record<string, string>): string | undefined {
+  const keys = Object.keys(attributes);
+  if (keys.length > PUBSUB_MAX_ATTRIBUTES) return `the message would carry ${keys.length} attributes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTES}`;
+  for (const key of keys) {
+    const bytes = Buffer.byteLength(attributes[key], 'utf8');
+    if (bytes > PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES)
+      return `attribute "${key}" would be ${bytes} bytes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} per value`;
+  }
+  return undefined;
+}
+
+/**
+ * The attributes of a dead letter: the reason joins them, and every value is
+ * cut to Pub/Sub's limits, so a dead letter itself can never be refused (a
+ * refused dead letter would be retried forever and stall its connection).
+ */
+export function deadLetterAttributes(attributes: Readonly<Record<string, string>>, reason: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const keys = Object.keys(attributes).slice(0, PUBSUB_MAX_ATTRIBUTES - 1);
+  for (const key of keys) out[key] = truncateUtf8(attributes[key], PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES);
+  out[BRIDGE_ATTRIBUTES.deadLetterReason] = truncateUtf8(reason, PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES);
+  return out;
+}
+
+/** At most `max` bytes of UTF-8, cut on a character boundary, with "..." when cut. */
+export function truncateUtf8(text: string, max: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= max) return text;
+  let out = '';
+  let bytes = 3;
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > max) break;
+    out += char;
+    bytes += size;
+  }
+  return `${out}...`;
+}

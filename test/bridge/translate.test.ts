@@ -1,0 +1,192 @@
+/** The pure halves of the bridge: device messages to Pub/Sub messages, pulled messages to MQTT publishes. */
+import { compileSpec } from '../../lib/compile';
+import { BRIDGE_ATTRIBUTES } from '../../lib/bridge-contract';
+import { evaluateFilter } from '../../lib/filter/evaluate';
+import { deadLetterAttributes, deviceTopics, subscriptionQos, translateDeviceMessage, truncateUtf8 } from '../../bridge/device-message';
+import { pullSources, translateCommand } from '../../bridge/command-message';
+import { readBridgeConfig } from '../../bridge/config';
+import { UserError } from '../../lib/errors';
+import { BASE_DIR } from '../helpers/base-spec';
+import { testSpec } from './fixture';
+
+const spec = testSpec('unit');
+(spec.certificateAuthorities as Record<string, unknown>).main = { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' };
+const plan = compileSpec(spec, { baseDir: BASE_DIR }).plan;
+const topics = deviceTopics(plan);
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+describe('device to cloud', () => {
+  test('attributes: topic, MQTT topic, QoS, variables, device, promoted fields, route attributes', () => {
+    const t = translateDeviceMessage(plan, topics, 'site/berlin/dev-1/telemetry', json({ temperature: 31, battery: 9, status: { code: 'E1' } }), 1);
+    expect(t).toEqual({
+      kind: 'publish',
+      topic: 'telemetry',
+      topicId: 'unit-telemetry',
+      data: json({ temperature: 31, battery: 9, status: { code: 'E1' } }),
+      attributes: {
+        iotkit_mqtt_topic: 'site/berlin/dev-1/telemetry',
+        iotkit_qos: '1',
+        iotkit_topic: 'telemetry',
+        iotkit_var_site: 'berlin',
+        iotkit_var_deviceId: 'dev-1',
+        iotkit_device: 'dev-1',
+        battery: '9',
+        'status.code': 'E1',
+        iotkit_route_hot: '1',
+      },
+    });
+  });
+
+  test('route attributes follow the evaluator on generated payloads (sites, temperatures, missing and mistyped fields)', () => {
+    const hot = plan.routes.find((r) => r.name === 'hot');
+    if (hot?.filter === undefined) throw new Error('no hot route');
+    let selected = 0;
+    for (const site of ['berlin', 'paris', 'Berlin']) {
+      for (const temperature of [undefined, null, 29, 30, 30.5, 31, '31', true]) {
+        const body = temperature === undefined ? {} : { temperature };
+        const payload = { ...body, battery: 1 };
+        const t = translateDeviceMessage(plan, topics, `site/${site}/d/telemetry`, json(payload), 1);
+        const expected = evaluateFilter(hot.filter, { topicVariables: { site, deviceId: 'd' }, payload });
+        if (t.kind === 'dead-letter') {
+          // The schema wants a number: only valid payloads are routed at all.
+          expect(typeof temperature).not.toBe('number');
+          continue;
+        }
+        expect(t.attributes.iotkit_route_hot === '1').toBe(expected);
+        if (expected) selected++;
+      }
+    }
+    expect(selected).toBe(2);
+  });
+
+  test('a payload can never set a reserved attribute', () => {
+    const t = translateDeviceMessage(
+      plan,
+      topics,
+      'site/paris/dev-1/telemetry',
+      json({ temperature: 99, iotkit_device: 'x', iotkit_route_hot: '1', battery: 'iotkit_' }),
+      1,
+    );
+    expect(t.attributes[BRIDGE_ATTRIBUTES.device]).toBe('dev-1');
+    expect(t.attributes.iotkit_route_hot).toBeUndefined();
+  });
+
+  test.each([
+    ['not JSON', Buffer.from('{oops'), /^payload is not JSON/],
+    ['invalid UTF-8 is not JSON', Buffer.from([0xff, 0xfe]), /^payload is not JSON/],
+    ['schema: missing field', json({ battery: 1 }), /^payload breaks the topic's schema: \(root\) must have required property 'temperature'/],
+    ['schema: wrong type', json({ temperature: 'hot' }), /^payload breaks the topic's schema: \/temperature must be number/],
+    ['an attribute over 1024 bytes', json({ temperature: 1, battery: 'x'.repeat(2000) }), /^attribute "battery" would be 2000 bytes/],
+  ])('dead letter: %s', (_label, payload, reason) => {
+    const t = translateDeviceMessage(plan, topics, 'site/berlin/dev-1/telemetry', payload, 1);
+    expect(t.kind).toBe('dead-letter');
+    if (t.kind !== 'dead-letter') return;
+    expect(t.topicId).toBe('unit-bridge-dead-letter');
+    expect(t.reason).toMatch(reason);
+    expect(t.data).toBe(payload);
+    const attributes = deadLetterAttributes(t.attributes, t.reason);
+    expect(attributes[BRIDGE_ATTRIBUTES.deadLetterReason]).toMatch(reason);
+    for (const value of Object.values(attributes)) expect(Buffer.byteLength(value)).toBeLessThanOrEqual(1024);
+  });
+
+  test('a topic that is no instance of any device-to-cloud topic is dead-lettered, not dropped', () => {
+    const t = translateDeviceMessage(plan, topics, 'site/berlin/dev-1/other', json({}), 0);
+    expect(t).toMatchObject({ kind: 'dead-letter', reason: 'the MQTT topic is no instance of a device-to-cloud topic' });
+  });
+
+  test('binary payloads are not parsed; QoS 2 topics are read at QoS 1', () => {
+    const t = translateDeviceMessage(plan, topics, 'site/x/d/image', Buffer.from([0, 255]), 0);
+    expect(t.kind).toBe('publish');
+    expect(topics.find((x) => x.plan.name === 'alarm')?.subscriptionQos).toBe(1);
+    expect([0, 1, 2].map((q) => subscriptionQos(q as 0 | 1 | 2))).toEqual([0, 1, 1]);
+  });
+
+  test('truncateUtf8 cuts on character boundaries', () => {
+    expect(truncateUtf8('abc', 3)).toBe('abc');
+    const cut = truncateUtf8('€'.repeat(10), 10);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(10);
+    expect(cut).toBe('€€...');
+  });
+});
+
+describe('cloud to device', () => {
+  const sources = pullSources(plan, 3);
+  const command = sources.find((s) => s.kind === 'command');
+  if (command === undefined) throw new Error('no command source');
+
+  test("one command subscription per cloud-to-device topic, named for the bridge's shard", () => {
+    expect(sources.map((s) => s.subscriptionId)).toEqual(['unit-command-shard-3']);
+  });
+
+  test('attributes fill the pattern; QoS and retain come from the spec', () => {
+    expect(translateCommand(command, { site: 'berlin', deviceId: 'dev-1', extra: 'ignored' })).toEqual({
+      kind: 'publish',
+      mqttTopic: 'site/berlin/dev-1/command',
+      qos: 1,
+      retain: false,
+    });
+  });
+
+  test.each([
+    [{ deviceId: 'dev-1' }, /variable "site" is missing/],
+    [{ site: 'a/b', deviceId: 'dev-1' }, /contains "\/"/],
+    [{ site: '#', deviceId: 'dev-1' }, /wildcard "#"/],
+    [{ site: '', deviceId: 'dev-1' }, /is empty/],
+    [{ site: 'berlin', deviceId: 'dev-3' }, /device "dev-3" is in no fleet that subscribes to "command"/],
+  ])('dead letter for %j', (attributes, reason) => {
+    const t = translateCommand(command, attributes);
+    expect(t.kind).toBe('dead-letter');
+    if (t.kind === 'dead-letter') expect(t.reason).toMatch(reason);
+  });
+
+  test('republish sinks: a pull source per route and sink, variables from the bridge attributes', () => {
+    const republishSpec = testSpec('rp');
+    (republishSpec.sinks as Record<string, unknown>).echo = { kind: 'republish', topic: 'command' };
+    (republishSpec.routes as unknown[]).push({ name: 'echo', from: 'telemetry', filter: 'temperature > 50', to: ['echo'] });
+    const rp = compileSpec(republishSpec, { baseDir: BASE_DIR }).plan;
+    const source = pullSources(rp, 0).find((s) => s.kind === 'republish');
+    expect(source?.subscriptionId).toBe('rp-echo-echo-shard-0');
+    if (source === undefined) return;
+    expect(translateCommand(source, { iotkit_var_site: 'b', iotkit_device: 'dev-2', iotkit_var_deviceId: 'dev-2' })).toMatchObject({
+      kind: 'publish',
+      mqttTopic: 'site/b/dev-2/command',
+    });
+    expect(translateCommand(source, { site: 'b', deviceId: 'dev-2' })).toMatchObject({ kind: 'dead-letter' });
+  });
+});
+
+describe('configuration from the environment', () => {
+  test('defaults', () => {
+    expect(readBridgeConfig({ IOTKIT_BRIDGE_MQTT_PASSWORD: 'p', GOOGLE_CLOUD_PROJECT: 'proj', IOTKIT_BRIDGE_INSTANCE: 'vm-1' })).toEqual({
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      mqttPassword: 'p',
+      shard: 0,
+      instance: 'vm-1',
+      project: 'proj',
+      connections: 2,
+      inFlight: 256,
+      commandConcurrency: 100,
+      healthPort: 8080,
+      healthHost: '0.0.0.0',
+      sessionExpirySeconds: 86400,
+      drainSeconds: 25,
+    });
+  });
+
+  test('every problem at once, as a user error', () => {
+    let error: unknown;
+    try {
+      readBridgeConfig({ IOTKIT_BRIDGE_SHARD: '-1', IOTKIT_BRIDGE_CONNECTIONS: 'many', IOTKIT_BRIDGE_MQTT_URL: 'http://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).details).toEqual([
+      'IOTKIT_BRIDGE_MQTT_URL="http://x": expected mqtt://host:port or mqtts://host:port',
+      "set IOTKIT_BRIDGE_MQTT_PASSWORD or IOTKIT_BRIDGE_MQTT_PASSWORD_FILE: the broker's bridge listener requires a password",
+      'set GOOGLE_CLOUD_PROJECT: the Google Cloud project of the Pub/Sub topics',
+      'IOTKIT_BRIDGE_SHARD="-1": expected a whole number from 0 to 999',
+      'IOTKIT_BRIDGE_CONNECTIONS="many": expected a whole number from 1 to 64',
+    ]);
+  });
+});

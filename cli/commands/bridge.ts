@@ -1,5 +1,7 @@
 import type { Command } from '../command';
-import { UserError } from '../command';
+import * as path from 'node:path';
+import { UsageError, UserError } from '../command';
+import { readPlanFile } from '../../lib/plan/read';
 import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { SPEC_OPTION, specPathFrom } from '../spec-option';
@@ -9,7 +11,7 @@ import { jsonLogger } from '../../bridge/log';
 export const bridgeCommand: Command = {
   name: 'bridge',
   summary: 'run the GCP MQTT <-> Pub/Sub bridge beside a Mosquitto broker',
-  usage: `Usage: iotkit bridge [--spec PATH]
+  usage: `Usage: iotkit bridge [--spec PATH | --plan PATH]
 
 Runs the bridge the GCP program deploys beside each Mosquitto shard:
 device-to-cloud messages from shared subscriptions into Pub/Sub (PUBACK
@@ -28,15 +30,18 @@ Environment:
   ${BRIDGE_ENV.commandConcurrency}        commands in flight per subscription [default: 100]
   ${BRIDGE_ENV.healthPort}                HTTP port of /healthz and /metrics [default: 8080]
   ${BRIDGE_ENV.drainSeconds}              SIGTERM drain time [default: 25]
+  IOTKIT_BRIDGE_PLAN                         plan file, as --plan (the GCP broker VMs set it)
   PUBSUB_EMULATOR_HOST                       use the Pub/Sub emulator (host:port)
 
 Options:
   -s, --spec PATH   spec file (.ts, .json, .yaml) [default: the smart-home example]
+  -p, --plan PATH   a plan written by iotkit synth (out/plan.json) instead of a spec
   -h, --help        show this help`,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, SPEC_OPTION);
-    const file = specPathFrom(values.spec, io.cwd);
-    const { plan } = compileSpecFile(file);
+    const { values } = parseCommandArgs(args, { ...SPEC_OPTION, plan: { type: 'string', short: 'p' } });
+    const planFile = values.plan ?? (process.env.IOTKIT_BRIDGE_PLAN || undefined);
+    if (planFile !== undefined && values.spec !== undefined) throw new UsageError('give --spec or --plan (IOTKIT_BRIDGE_PLAN), not both');
+    const plan = planFile !== undefined ? readPlanFile(path.resolve(io.cwd, planFile)) : compileSpecFile(specPathFrom(values.spec, io.cwd)).plan;
     if (!plan.clouds.includes('gcp')) throw new UserError('the spec does not enable GCP (targets.gcp): there is nothing to bridge');
     const config = readBridgeConfig(process.env);
     // Loaded on use: mqtt and @google-cloud/pubsub would slow every other command (require: tsx/cjs cannot import() a .ts file).

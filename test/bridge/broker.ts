@@ -4,14 +4,15 @@
  * devices (client certificates required, CN as user name, ACL on %u) and a
  * loopback listener for the bridge (password file, its own ACL).
  *
- * ONE file on purpose: when pulumi/gcp/broker/ generates this configuration,
- * the lead swaps the body of writeBrokerConfig for the generator.
+ * The configuration is the one pulumi/gcp/broker/ generates for a shard.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Plan } from '../../lib/plan/types';
 import { BRIDGE_MQTT_USERNAME } from '../../lib/bridge-contract';
+import { brokerFiles, CONF_FILE } from '../../pulumi/gcp/broker/mosquitto';
+import { deviceListeners } from '../../pulumi/gcp/layout';
 import { freePort, portOpen, waitFor } from './ports';
 
 export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => fs.existsSync(p)) ?? '';
@@ -32,48 +33,32 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
-function aclLines(plan: Plan): string[] {
-  const lines = [`user ${BRIDGE_MQTT_USERNAME}`];
-  for (const t of plan.topics) lines.push(`topic ${t.direction === 'device-to-cloud' ? 'read' : 'write'} ${t.mqttFilter}`);
-  lines.push('');
-  for (const t of plan.topics) lines.push(`pattern ${t.direction === 'device-to-cloud' ? 'write' : 'read'} ${t.mosquittoAclPattern}`);
-  return lines;
-}
-
+/**
+ * Writes the broker configuration the GCP program generates
+ * (pulumi/gcp/broker/mosquitto.ts), pointed at a temp folder, the test PKI's
+ * server certificate and free loopback ports. Only what a VM does at boot is
+ * done here: the bridge's password file (mosquitto_passwd).
+ */
 export function writeBrokerConfig(dir: string, plan: Plan, files: BrokerFiles, ports: { device: number; bridge: number }): string {
   fs.mkdirSync(dir, { recursive: true });
-  const passwd = path.join(dir, 'passwd');
+  const passwd = path.join(dir, 'bridge.passwd');
   fs.writeFileSync(passwd, '');
   const made = spawnSync(MOSQUITTO_PASSWD, ['-b', passwd, BRIDGE_MQTT_USERNAME, files.bridgePassword], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`mosquitto_passwd failed: ${made.stderr}`);
-  fs.writeFileSync(path.join(dir, 'acl'), aclLines(plan).join('\n') + '\n');
-  const config = [
-    'per_listener_settings true',
-    'persistence false',
-    // The bridge's session must hold every message while it restarts: the default (1000) would drop QoS 1 messages.
-    'max_queued_messages 0',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    ...(process.getuid?.() === 0 ? ['user root'] : []),
-    '',
-    `listener ${ports.device} 127.0.0.1`,
-    `cafile ${path.join(files.pki, 'ca-chain.cert.pem')}`,
-    `certfile ${path.join(files.pki, 'servers/127.0.0.1.fullchain.pem')}`,
-    `keyfile ${path.join(files.pki, 'servers/127.0.0.1.key.pem')}`,
-    'require_certificate true',
-    'use_identity_as_username true',
-    'tls_version tlsv1.2',
-    `acl_file ${path.join(dir, 'acl')}`,
-    '',
-    `listener ${ports.bridge} 127.0.0.1`,
-    'allow_anonymous false',
-    `password_file ${passwd}`,
-    `acl_file ${path.join(dir, 'acl')}`,
-  ];
-  const file = path.join(dir, 'mosquitto.conf');
-  fs.writeFileSync(file, config.join('\n') + '\n');
-  return file;
+  if (deviceListeners(plan).length !== 1) throw new Error('the bridge tests use specs with one certificate authority (one device listener)');
+  const generated = brokerFiles(plan, {
+    dir,
+    persistenceDir: path.join(dir, 'persistence') + '/',
+    certfile: path.join(files.pki, 'servers/127.0.0.1.fullchain.pem'),
+    keyfile: path.join(files.pki, 'servers/127.0.0.1.key.pem'),
+    passwordFile: passwd,
+    devicePorts: [ports.device],
+    deviceHost: '127.0.0.1',
+    bridgePort: ports.bridge,
+    extraGlobal: ['log_type error', 'log_type warning', ...(process.getuid?.() === 0 ? ['user root'] : [])],
+  });
+  for (const [name, content] of generated) fs.writeFileSync(path.join(dir, name), content);
+  return path.join(dir, CONF_FILE);
 }
 
 export async function startBroker(dir: string, plan: Plan, files: BrokerFiles): Promise<Broker> {

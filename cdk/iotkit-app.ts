@@ -11,6 +11,7 @@ import type { Plan } from '../lib/plan/types';
 import { AwsLayoutError, layoutAwsPlan, type AwsLayout } from './layout';
 import { IotkitStack } from './stacks/iotkit-stack';
 import { DevicesStack } from './stacks/devices-stack';
+import { RulesStack } from './stacks/rules-stack';
 import { IotPolicyAuditPlugin } from './validation/iot-policy-audit-plugin';
 import { CDK_JSON_CONTEXT } from './context';
 
@@ -47,6 +48,8 @@ export interface IotkitAwsApp {
   readonly layout: AwsLayout;
   readonly main: IotkitStack;
   readonly devices: readonly DevicesStack[];
+  /** Empty when the rules are in the main stack. */
+  readonly rules: readonly RulesStack[];
 }
 
 export function createIotkitApp(plan: Plan, options: IotkitAppOptions = {}): IotkitAwsApp {
@@ -81,6 +84,18 @@ export function addIotkitStacks(app: App, plan: Plan, choice: SynthesizerChoice 
     description: description('topic rules, sinks, fleet policies, CA registration and account settings'),
     synthesizer: synthesizer(choice),
   });
+  const rules = layout.rulesStacks.map((r) => {
+    const stack = new RulesStack(app, r.stackName, {
+      rules: r,
+      resources: main.ruleResources,
+      env,
+      stackName: r.stackName,
+      description: description(`topic rules, bucket ${r.bucket + 1}`),
+      synthesizer: synthesizer(choice),
+    });
+    stack.addStackDependency(main);
+    return stack;
+  });
   const devices = layout.devicesStacks.map((d) => {
     if (main.membershipServiceToken === undefined) throw new Error('internal: devices without a fleet membership provider');
     const stack = new DevicesStack(app, d.stackName, {
@@ -97,5 +112,5 @@ export function addIotkitStacks(app: App, plan: Plan, choice: SynthesizerChoice 
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new IotPolicyAuditPlugin());
-  return { layout, main, devices };
+  return { layout, main, devices, rules };
 }

@@ -49,7 +49,7 @@ function main(): void {
       const deps = r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
       for (const d of deps) {
         const target = declared.get(d);
-        if (target !== undefined) declared.get(logicalId)?.addDependency(target);
+        if (target !== undefined) declared.get(logicalId)?.addResourceDependency(target);
       }
     }
     for (const [id, o] of Object.entries(template.Outputs ?? {})) {

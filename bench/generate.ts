@@ -26,7 +26,15 @@ export type GeneratedSpec = Record<string, unknown>;
 const TOPICS = 6;
 const KINDS = ['stream', 'queue', 'archive', 'warehouse'] as const;
 
-export function generateSpec(cloud: Cloud, size: SpecSize, caFile = 'ca.pem'): GeneratedSpec {
+export interface GenerateOptions {
+  /** Azure with the Event Grid MQTT broker instead of IoT Hub. @default false */
+  readonly eventGrid?: boolean;
+  /** @default 'ca.pem' */
+  readonly caFile?: string;
+}
+
+export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOptions = {}): GeneratedSpec {
+  const caFile = options.caFile ?? 'ca.pem';
   const topics: Record<string, unknown> = {};
   for (let t = 0; t < TOPICS; t++) {
     topics[`t${t}`] = {
@@ -52,11 +60,20 @@ export function generateSpec(cloud: Cloud, size: SpecSize, caFile = 'ca.pem'): G
     sinkNames.push('notify', 'advise');
   }
 
+  // The Event Grid MQTT broker filters on the payload with ANDed advanced filters only (no topic variables, no
+  // case-sensitive strings, no "or"): its routes get numeric comparisons, everything else a mix.
+  const filter = (r: number): string =>
+    options.eventGrid === true
+      ? `temperature > ${r % 100}`
+      : r % 3 === 0
+        ? `temperature > ${r % 100} and topic.site = 'site${r % 7}'`
+        : r % 3 === 1
+          ? `state != 'running'`
+          : `exists(alarm.code) or level >= ${r % 5}`;
   const routes = Array.from({ length: size.routes }, (_, r) => ({
     name: `r${r}`,
     from: `t${r % TOPICS}`,
-    filter:
-      r % 3 === 0 ? `temperature > ${r % 100} and topic.site = 'site${r % 7}'` : r % 3 === 1 ? `state != 'running'` : `exists(alarm.code) or level >= ${r % 5}`,
+    filter: filter(r),
     to: [sinkNames[r % sinkNames.length]],
   }));
 
@@ -73,7 +90,11 @@ export function generateSpec(cloud: Cloud, size: SpecSize, caFile = 'ca.pem'): G
   };
 
   const targets: Record<string, unknown> =
-    cloud === 'aws' ? { aws: { region: 'eu-west-1' } } : cloud === 'azure' ? { azure: { location: 'westeurope' } } : { gcp: { region: 'europe-west1' } };
+    cloud === 'aws'
+      ? { aws: { region: 'eu-west-1' } }
+      : cloud === 'azure'
+        ? { azure: { location: 'westeurope', ...(options.eventGrid === true ? { broker: 'eventgrid' } : {}) } }
+        : { gcp: { region: 'europe-west1' } };
 
   return {
     name: 'bench',

@@ -164,8 +164,7 @@ function runCase(c: Case, runs: number, bench: CloudBench): Row {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-bench-'));
   try {
     fs.copyFileSync(CA, path.join(scratch, 'ca.pem'));
-    const spec = generateSpec(c.cloud, c.size);
-    if (c.azureBroker !== undefined) (spec.targets as { azure: Record<string, unknown> }).azure.broker = c.azureBroker;
+    const spec = generateSpec(c.cloud, c.size, { eventGrid: c.azureBroker === 'eventgrid' });
     const specFile = path.join(scratch, 'iotkit.spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const out = path.join(scratch, 'out');
@@ -249,14 +248,27 @@ function main(): void {
     if (first !== undefined) runCase(first, 1, CLOUDS[cloud] as CloudBench);
   }
   const rows: Row[] = [];
+  const failed: string[] = [];
   for (const c of selected) {
-    const row = runCase(c, runs, CLOUDS[c.cloud] as CloudBench);
+    let row: Row;
+    try {
+      row = runCase(c, runs, CLOUDS[c.cloud] as CloudBench);
+    } catch (e) {
+      // One broken size must not throw away the others' figures: report it and exit 1 at the end.
+      failed.push(`${c.cloud} ${c.label}: ${e instanceof Error ? e.message : String(e)}`);
+      process.stdout.write(`  ${c.cloud} ${c.label}: FAILED\n`);
+      continue;
+    }
     rows.push(row);
     process.stdout.write(
       `  ${c.cloud} ${c.label}: ${row.resources} resources, kit ${row.kit.wall.toFixed(1)} s (cpu ${row.kit.cpu.toFixed(1)} s, ${row.kit.rssMb.toFixed(0)} MB), baseline ${row.base.wall.toFixed(1)} s (cpu ${row.base.cpu.toFixed(1)} s, ${row.base.rssMb.toFixed(0)} MB)\n`,
     );
   }
   process.stdout.write(`\n${table(rows)}\n\nload at the end ${os.loadavg()[0].toFixed(1)}; ratios compare runs made alternately in this one run.\n`);
+  if (failed.length > 0) {
+    process.stderr.write(`\n${failed.length} size(s) failed:\n${failed.join('\n')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main();

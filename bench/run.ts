@@ -72,8 +72,10 @@ const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
     ],
     count: (out) => pulumiCount(path.join(out, 'azure', 'resources.json')),
   },
+  // GCP landed (pulumi/gcp) while this bench was written; its row is not enabled yet because the generated specs
+  // were not run through the GCP checks here. Enabling it should take this entry (values from pulumi/gcp/synth.ts):
   // gcp: {
-  //   baseline: (out) => ['bench/baseline-pulumi.ts', path.join(out, 'gcp', 'resources.json'), 'pulumi/gcp/mocks.ts', 'gcpMockCloud', '<project>', 'offline'],
+  //   baseline: (out) => ['bench/baseline-pulumi.ts', path.join(out, 'gcp', 'resources.json'), 'pulumi/gcp/mocks.ts', 'gcpMockCloud', 'iotkit-gcp', 'offline'],
   //   count: (out) => pulumiCount(path.join(out, 'gcp', 'resources.json')),
   // },
 };

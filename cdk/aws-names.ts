@@ -21,6 +21,11 @@ export function devicesStackName(plan: Pick<Plan, 'name'>, bucket: number): stri
   return `iotkit-${plan.name}-devices-${bucket + 1}`;
 }
 
+/** Stacks holding topic rules when they do not fit in the main stack, numbered from 1 by hash bucket (see layout.ts). */
+export function rulesStackName(plan: Pick<Plan, 'name'>, bucket: number): string {
+  return `iotkit-${plan.name}-rules-${bucket + 1}`;
+}
+
 /** Thing type and thing group of a fleet. */
 export function fleetThingName(plan: Pick<Plan, 'name'>, fleet: string): string {
   return `${plan.name}-${fleet}`;

@@ -13,6 +13,16 @@
  * two that keeps every devices stack at or under 400 resources. Adding or
  * removing a device moves no other device, except when B doubles: then about
  * half of the things move to a new stack (docs/aws.md says how to deploy that).
+ *
+ * Topic rules stay in the main stack while it fits under the margin with
+ * them (every small spec: one stack). Once it would not, every rule goes to
+ * `iotkit-<name>-rules-<n>` stacks, bucketed the same way by SHA-256 of the
+ * route name: a rule, its role and its Lambda permissions stay together in
+ * one stack, and they reference the sinks, the key and the dead-letter queue
+ * of the main stack through exports. Adding or removing a route moves no
+ * other rule, except when the number of rules stacks grows (from none to
+ * one, or doubling): then rules move between stacks, which CloudFormation
+ * cannot do in place for named rules (docs/performance.md says how to deploy it).
  */
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
@@ -27,6 +37,7 @@ import {
   devicePolicyName,
   devicesStackName,
   fleetThingName,
+  rulesStackName,
   mainStackName,
   provisioningTemplateName,
   claimPolicyName,
@@ -81,6 +92,15 @@ export interface DevicesStackLayout {
   readonly estimatedResources: number;
 }
 
+export interface RulesStackLayout {
+  /** 0-based hash bucket; the stack is named after bucket + 1. */
+  readonly bucket: number;
+  readonly stackName: string;
+  /** In plan order. */
+  readonly rules: readonly RuleLayout[];
+  readonly estimatedResources: number;
+}
+
 export interface AwsLayout {
   readonly region: string;
   readonly account?: string;
@@ -90,7 +110,10 @@ export interface AwsLayout {
   readonly mainStackName: string;
   readonly mainStackResources: number;
   readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
+  /** Every rule, in plan order, wherever it is placed. */
   readonly rules: readonly RuleLayout[];
+  /** Empty when the rules fit in the main stack (they are then created there). */
+  readonly rulesStacks: readonly RulesStackLayout[];
   readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
   readonly authorities: readonly AuthorityLayout[];
   readonly devicesStacks: readonly DevicesStackLayout[];
@@ -113,6 +136,9 @@ export class AwsLayoutError extends Error {
 export function deviceHash(id: string): number {
   return createHash('sha256').update(id, 'utf8').digest().readUInt32BE(0);
 }
+
+/** The bucket hash of a route (its name), the same function as for devices. */
+export const routeHash = deviceHash;
 
 export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIssue[] } {
   const issues: LayoutIssue[] = [];
@@ -191,19 +217,27 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
   }
 
   const devicesStacks = layoutDevices(plan, policies);
-  const mainStackResources = estimateMainStack({
+  const main = estimateMainStack({
     sinks,
-    rules,
     policies,
     authorities,
     provisioning,
     audit: target.audit,
     hasDevices: devicesStacks.length > 0,
   });
+  const rulesTotal = rules.reduce((n, r) => n + ruleResourceCount(r, sinks), 0);
+  const rulesStacks = main.total + rulesTotal <= SAFE_RESOURCES_PER_STACK ? [] : layoutRules(plan, rules, sinks);
+  const mainStackResources = main.total + (rulesStacks.length === 0 ? rulesTotal : 0);
   if (mainStackResources > SAFE_RESOURCES_PER_STACK) {
+    // Rules are already elsewhere: name the part of the spec that fills the main stack.
+    const [largest] = Object.entries(main.byPart).sort(([, a], [, b]) => b - a);
+    const parts = Object.entries(main.byPart)
+      .filter(([, n]) => n > 0)
+      .map(([part, n]) => `${part} ${n}`)
+      .join(', ');
     error(
-      '',
-      `the AWS main stack needs ${mainStackResources} CloudFormation resources, over the kit's margin of ${SAFE_RESOURCES_PER_STACK} (CloudFormation allows ${CFN_MAX_RESOURCES_PER_STACK} per stack): split the spec into several specs, e.g. by fleet or by site`,
+      largest[0],
+      `the AWS main stack needs ${mainStackResources} CloudFormation resources, over the kit's margin of ${SAFE_RESOURCES_PER_STACK} (CloudFormation allows ${CFN_MAX_RESOURCES_PER_STACK} per stack): ${parts}, plus ${main.fixed} the kit always creates; topic rules already go to their own stacks. Declare fewer ${largest[0]}, or split the spec into several specs, e.g. by fleet or by site`,
     );
   }
 
@@ -218,6 +252,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
       mainStackResources,
       sinks,
       rules,
+      rulesStacks,
       policies,
       authorities,
       devicesStacks,
@@ -281,9 +316,40 @@ function layoutDevices(plan: Plan, policies: ReadonlyMap<string, FleetPolicyLayo
   }
 }
 
+/** CloudFormation resources of one rule: the topic rule, its role, and a Lambda permission per function sink. */
+export function ruleResourceCount(rule: RuleLayout, sinks: ReadonlyMap<string, AwsSinkMapping>): number {
+  return 2 + rule.sinks.filter((s) => sinks.get(s)?.kind === 'function').length;
+}
+
+/**
+ * Rules over B stacks by bucket = sha256(route name) mod B, B the smallest
+ * power of two keeping every rules stack under the margin (same scheme as devices).
+ */
+function layoutRules(plan: Plan, rules: readonly RuleLayout[], sinks: ReadonlyMap<string, AwsSinkMapping>): RulesStackLayout[] {
+  const weighted = rules.map((rule) => ({ rule, hash: routeHash(rule.route.name), weight: ruleResourceCount(rule, sinks) }));
+  for (let buckets = 1; ; buckets *= 2) {
+    const stacks = new Map<number, typeof weighted>();
+    for (const r of weighted) {
+      const b = r.hash % buckets;
+      const list = stacks.get(b) ?? [];
+      list.push(r);
+      stacks.set(b, list);
+    }
+    const layouts = [...stacks.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([bucket, list]): RulesStackLayout => ({
+        bucket,
+        stackName: rulesStackName(plan, bucket),
+        rules: list.map((r) => r.rule),
+        estimatedResources: list.reduce((n, r) => n + r.weight, 0),
+      }));
+    // A rule weighs at most 12 resources (10 actions), so this ends long before 2^20 buckets.
+    if (layouts.every((l) => l.estimatedResources <= SAFE_RESOURCES_PER_STACK) || buckets >= 1 << 20) return layouts;
+  }
+}
+
 interface MainStackInputs {
   readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
-  readonly rules: readonly RuleLayout[];
   readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
   readonly authorities: readonly AuthorityLayout[];
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
@@ -291,30 +357,41 @@ interface MainStackInputs {
   readonly hasDevices: boolean;
 }
 
+interface MainStackEstimate {
+  /** Without the topic rules. */
+  readonly total: number;
+  /** Resources per part of the spec, keyed by its spec path, for the error message. */
+  readonly byPart: Readonly<Record<'sinks' | 'fleets' | 'certificateAuthorities', number>>;
+  /** Resources the kit creates whatever the spec. */
+  readonly fixed: number;
+}
+
 /**
- * CloudFormation resources of the main stack, counted the way the constructs
- * create them (test/aws/layout.test.ts compares this with synthesized templates).
+ * CloudFormation resources of the main stack without rules, counted the way
+ * the constructs create them (test/aws/examples.test.ts compares this with
+ * synthesized templates).
  */
-function estimateMainStack(m: MainStackInputs): number {
-  let n = 0;
-  n += 2; // DataKey: KMS key + alias
-  n += 3; // DeadLetterQueue: queue + queue policy + depth alarm
+function estimateMainStack(m: MainStackInputs): MainStackEstimate {
+  let fixed = 0;
+  fixed += 2; // DataKey: KMS key + alias
+  fixed += 3; // DeadLetterQueue: queue + queue policy + depth alarm
+  let sinks = 0;
   let buckets = 0;
   for (const sink of m.sinks.values()) {
     switch (sink.kind) {
       case 'stream':
-        n += sink.mode === 'create' ? 1 : 0;
+        sinks += sink.mode === 'create' ? 1 : 0;
         break;
       case 'queue':
-        n += sink.mode === 'create' ? 4 : 0; // queue + policy + redrive DLQ + policy
+        sinks += sink.mode === 'create' ? 4 : 0; // queue + policy + redrive DLQ + policy
         break;
       case 'archive':
       case 'warehouse':
         if (sink.mode === 'create') {
-          n += 2 + 4; // bucket + bucket policy, then role + delivery stream + log group + log stream
+          sinks += 2 + 4; // bucket + bucket policy, then role + delivery stream + log group + log stream
           buckets++;
         } else if (sink.mode === 'existing-bucket') {
-          n += 4;
+          sinks += 4;
         }
         break;
       case 'function':
@@ -322,18 +399,16 @@ function estimateMainStack(m: MainStackInputs): number {
         break;
     }
   }
-  if (buckets > 0) n += 2; // access-log bucket + its policy
-  for (const rule of m.rules) {
-    n += 2; // topic rule + its role
-    n += rule.sinks.filter((s) => m.sinks.get(s)?.kind === 'function').length; // lambda permission per function
-  }
-  for (const p of m.policies.values()) n += 2 + p.parts.length; // thing type + thing group + policies
+  if (buckets > 0) sinks += 2; // access-log bucket + its policy
+  let fleets = 0;
+  for (const p of m.policies.values()) fleets += 2 + p.parts.length; // thing type + thing group + policies
+  let authorities = 0;
   for (const a of m.authorities) {
-    n += 1 + a.registrations.length; // provisioning role + one CACertificate per certificate
-    if (m.provisioning === 'fleet-template') n += 1 + a.fleets.length; // claim policy + a template per fleet
+    authorities += 1 + a.registrations.length; // provisioning role + one CACertificate per certificate
+    if (m.provisioning === 'fleet-template') authorities += 1 + a.fleets.length; // claim policy + a template per fleet
   }
-  n += 2; // IoT logging + its role
-  if (m.audit) n += 3; // audit configuration + role + scheduled audit
-  if (m.hasDevices) n += 3; // thing-group membership function + role + log group
-  return n;
+  fixed += 2; // IoT logging + its role
+  if (m.audit) fixed += 3; // audit configuration + role + scheduled audit
+  if (m.hasDevices) fixed += 3; // thing-group membership function + role + log group
+  return { total: fixed + sinks + fleets + authorities, byPart: { sinks, fleets, certificateAuthorities: authorities }, fixed };
 }

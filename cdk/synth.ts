@@ -31,12 +31,13 @@ export interface SynthesizedTemplate {
 }
 
 /** Synthesizes every stack of a plan and returns its template text, sorted by stack name. */
-export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOptions, 'outdir' | 'context'> = {}): SynthesizedTemplate[] {
+export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOptions, 'outdir' | 'context' | 'treeMetadata'> = {}): SynthesizedTemplate[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-aws-'));
   try {
     let assembly: CloudAssembly;
     try {
-      assembly = createIotkitApp(plan, { ...options, outdir }).app.synth();
+      // Only the templates are kept: no construct tree (tree.json) to write.
+      assembly = createIotkitApp(plan, { ...options, outdir, treeMetadata: false }).app.synth();
     } catch (e) {
       if (e instanceof AwsLayoutError) throw new SpecError(e.issues.map((i) => ({ path: i.path, message: i.message, severity: i.severity })));
       // How the CDK words the failure depends on how it thinks it runs (CLI, in memory, test); the report file says it plainly.

@@ -1,6 +1,6 @@
 /**
- * The main AWS stack of a spec, `iotkit-<name>`: sinks, topic rules, the
- * dead-letter queue, fleet identities and policies, CA registration with
+ * The main AWS stack of a spec, `iotkit-<name>`: sinks, topic rules (while
+ * they fit, see layout.ts), the dead-letter queue, fleet identities and policies, CA registration with
  * provisioning, account settings. Reads only the plan (through its layout).
  */
 import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import { claimPolicyName, fleetThingName, provisioningTemplateName } from '../aw
 import type { AwsLayout, RuleLayout } from '../layout';
 import type { AwsSinkMapping } from '../sink-mapping';
 import { iamTopicResource, kinesisPartitionKey, republishTopic } from '../rule-substitutions';
-import { FirehoseTarget, KinesisStreamTarget, LambdaFunctionTarget, RepublishTarget, SqsQueueTarget, type ITopicRuleTarget } from '../rule-targets';
+import { FirehoseTarget, KinesisStreamTarget, LambdaFunctionTarget, RepublishTarget, SqsQueueTarget } from '../rule-targets';
 import { claimJitpTemplateBody, fleetProvisioningTemplateBody, jitpTemplateBody, type ProvisionedFleet } from '../provisioning/templates';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { CertificateAuthority } from '../constructs/certificate-authority';
@@ -29,7 +29,7 @@ import { QueueSink } from '../constructs/queue-sink';
 import { S3DeliveryStream } from '../constructs/s3-delivery-stream';
 import { SinkBucket } from '../constructs/sink-bucket';
 import { StreamSink } from '../constructs/stream-sink';
-import { TopicRule } from '../constructs/topic-rule';
+import { addTopicRules, type RuleResources, type TargetFactory } from './rules-stack';
 
 export interface IotkitStackProps extends StackProps {
   readonly plan: Plan;
@@ -43,13 +43,12 @@ export interface FleetExports {
   readonly policyNames: readonly string[];
 }
 
-/** Builds a rule action for one route. */
-type TargetFactory = (rule: RuleLayout) => ITopicRuleTarget;
-
 export class IotkitStack extends Stack {
   readonly fleets: ReadonlyMap<string, FleetExports>;
   /** ServiceToken of the fleet membership custom resources; set when the plan enumerates devices. */
   readonly membershipServiceToken?: string;
+  /** Sinks and error action for the topic rules, wherever they are placed. */
+  readonly ruleResources: RuleResources;
 
   constructor(scope: Construct, id: string, props: IotkitStackProps) {
     super(scope, id, props);
@@ -61,31 +60,9 @@ export class IotkitStack extends Stack {
 
     const targets = this.sinks(layout, key, topics);
 
-    const rules = new Construct(this, 'Rules');
-    for (const rule of layout.rules) {
-      const sinkTargets = rule.sinks.map((s) => {
-        const make = targets.get(s);
-        if (make === undefined) throw new Error(`internal: sink "${s}" of route "${rule.route.name}" has no AWS mapping`);
-        return make(rule);
-      });
-      const topicRule = new TopicRule(rules, rule.route.name, {
-        ruleName: rule.ruleName,
-        sql: rule.route.compiled.awsSql,
-        targets: sinkTargets,
-        errorTarget: deadLetters.asRuleTarget(),
-        description: `iotkit route "${rule.route.name}" from topic "${rule.route.from}" to ${rule.sinks.join(', ')}`,
-      });
-      for (const s of rule.sinks) {
-        const mapping = layout.sinks.get(s);
-        if (mapping?.kind !== 'republish') continue;
-        const target = topics.get(mapping.topic);
-        if (target === undefined) continue;
-        Validations.of(topicRule.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/${iamTopicResource(target)}]`,
-          reason: `Republishes to topic "${target.name}" (${target.pattern}) only; each "*" stands for one topic variable, filled per message from the source topic.`,
-        });
-      }
-    }
+    this.ruleResources = { targets, errorTarget: deadLetters.asRuleTarget(), sinks: layout.sinks, topics };
+    // Rules live here only while they fit; otherwise addIotkitStacks puts them in rules stacks.
+    if (layout.rulesStacks.length === 0) addTopicRules(this, layout.rules, this.ruleResources);
 
     const fleetsScope = new Construct(this, 'Fleets');
     const fleets = new Map<string, FleetExports>();

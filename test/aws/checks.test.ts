@@ -135,17 +135,28 @@ test('fleet-template provisioning: template names over 36 characters are an erro
   expect(problems[0].message).toMatch(/"a-rather-long-spec-name-fleet-with-a-long-name" \(46 characters\): AWS allows at most 36/);
 });
 
-test('a main stack beyond the resource margin is an error with the count', () => {
+test('many routes no longer overflow the main stack: their rules go to rules stacks', () => {
   const plan = smallPlan((spec) => {
     spec.routes = Array.from({ length: 200 }, (_, i) => ({ name: `r${i}`, from: 'telemetry', to: ['stream'] }));
+  });
+  const { layout } = layoutAwsPlan(plan);
+  expect(checkAwsPlan(plan)).toEqual([]);
+  expect(layout.rulesStacks.length).toBeGreaterThan(0);
+  expect(layout.mainStackResources).toBeLessThanOrEqual(400);
+});
+
+test('a main stack beyond the resource margin is an error with the count, naming the part of the spec that fills it', () => {
+  const plan = smallPlan((spec) => {
+    for (let i = 0; i < 140; i++) spec.fleets[`fleet${i}`] = { certificateAuthority: 'main', publish: ['telemetry'] };
   });
   const { layout } = layoutAwsPlan(plan);
   expect(layout.mainStackResources).toBeGreaterThan(400);
   const problems = checkAwsPlan(plan);
   expect(problems).toHaveLength(1);
+  expect(problems[0].path).toBe('fleets');
   expect(problems[0].message).toMatch(
     new RegExp(
-      `the AWS main stack needs ${layout.mainStackResources} CloudFormation resources, over the kit's margin of 400 \\(CloudFormation allows 500 per stack\\)`,
+      `the AWS main stack needs ${layout.mainStackResources} CloudFormation resources, over the kit's margin of 400 \\(CloudFormation allows 500 per stack\\): sinks 1, fleets 423, certificateAuthorities 2, plus 10 the kit always creates; topic rules already go to their own stacks\\. Declare fewer fleets`,
     ),
   );
 });

@@ -4,15 +4,16 @@
  * made fatal by `@aws-cdk/core:validateAgainstDefaultRules`. Every
  * acknowledgment must answer a finding that really occurs, with a reason.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { CfnPolicy, CfnThing } from 'aws-cdk-lib/aws-iot';
+import { App, CustomResource, Stack, Validations } from 'aws-cdk-lib';
+import { CfnCertificate, CfnPolicy, CfnPolicyPrincipalAttachment, CfnThing, CfnThingPrincipalAttachment } from 'aws-cdk-lib/aws-iot';
 import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { Plan } from '../../lib/plan/types';
 import { createIotkitApp } from '../../cdk/iotkit-app';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
 import { UserError } from '../../cli/command';
+import { IotkitAwsSolutionsChecks, NAG_FREE_RESOURCE_TYPES } from '../../cdk/validation/aws-solutions-checks';
 import { IotPolicyAuditPlugin, resolveIntrinsics, UNRESOLVED } from '../../cdk/validation/iot-policy-audit-plugin';
 import { EXAMPLE_NAMES, examplePlan, smallPlan, tmpDir } from './helpers';
 
@@ -154,5 +155,51 @@ describe('IotPolicyAuditPlugin', () => {
     expect(resolveIntrinsics({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':x']] }, pseudo)).toBe('arn:aws-cn:x');
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['X', 'Arn'] }, pseudo)).toBe(UNRESOLVED);
     expect(resolveIntrinsics({ 'Fn::Sub': '${Other}' }, pseudo)).toBe(UNRESOLVED);
+  });
+});
+
+describe('IotkitAwsSolutionsChecks skips only resource types no AwsSolutions rule applies to', () => {
+  /** Records what every rule answered, per resource type. */
+  class RecordingChecks extends AwsSolutionsChecks {
+    readonly answers = new Map<string, unknown[]>();
+    protected override applyRule(params: IApplyRule): void {
+      const type = params.node.cfnResourceType;
+      let answer: unknown;
+      try {
+        answer = params.rule(params.node);
+      } catch (e) {
+        answer = e;
+      }
+      this.answers.set(type, [...(this.answers.get(type) ?? []), answer]);
+      super.applyRule(params);
+    }
+  }
+
+  test('every rule of the installed cdk-nag answers "not applicable" for each skipped type', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Devices');
+    const thing = new CfnThing(stack, 'Thing', { thingName: 'dev-1' });
+    const cert = new CfnCertificate(stack, 'Cert', { certificateSigningRequest: 'csr', status: 'ACTIVE' });
+    new CfnThingPrincipalAttachment(stack, 'ThingAttachment', { thingName: thing.ref, principal: cert.attrArn });
+    new CfnPolicyPrincipalAttachment(stack, 'PolicyAttachment', { policyName: 'p', principal: cert.attrArn });
+    new CustomResource(stack, 'Membership', {
+      serviceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      resourceType: 'Custom::IotkitFleetMembership',
+    });
+    const checks = new RecordingChecks();
+    checks.validateScope(app);
+    expect([...checks.answers.keys()].sort()).toEqual([...NAG_FREE_RESOURCE_TYPES].sort());
+    for (const [type, answers] of checks.answers) {
+      expect(answers.length).toBeGreaterThan(100); // the recorder saw the whole pack
+      expect({ type, applicable: answers.filter((a) => a !== NagRuleCompliance.NOT_APPLICABLE) }).toEqual({ type, applicable: [] });
+    }
+  });
+
+  test('any other resource is still checked', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    new CfnQueue(stack, 'Queue');
+    const report = new IotkitAwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS3');
   });
 });

@@ -24,6 +24,12 @@ const PENDING_PAGES: readonly string[] = [
   'docs/preview-diffs.md',
 ];
 
+/**
+ * New docs pages whose README link the lead adds at merge (engineers do not
+ * edit the README while it is being restructured). The lead empties this list.
+ */
+const PAGES_LINKED_AT_MERGE: readonly string[] = ['performance.md'];
+
 const README_MAX_LINES = 250;
 
 /** Markdown files whose links are checked, relative to the repository root. */
@@ -138,7 +144,7 @@ describe('README', () => {
   test('links every docs/ page, shows the data-flow diagram and keeps the capability table markers', () => {
     const linked = new Set(linksOf('README.md').map((l) => l.target.split('#')[0]));
     const pages = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
-    expect(pages.filter((p) => !linked.has(`docs/${p}`))).toEqual([]);
+    expect(pages.filter((p) => !linked.has(`docs/${p}`) && !PAGES_LINKED_AT_MERGE.includes(p))).toEqual([]);
     expect(splitMarkdown(readme).blocks.filter((b) => b.lang === 'mermaid')).toHaveLength(1);
     const start = readme.indexOf('<!-- capabilities:start -->');
     const end = readme.indexOf('<!-- capabilities:end -->');

@@ -87,9 +87,10 @@ function mosquittoConf(plan: Plan, listeners: readonly DeviceListener[], ports: 
     'autosave_interval 60',
     // Sessions of devices that never come back would otherwise fill the disk.
     'persistent_client_expiration 30d',
-    // The bridge's persistent session must keep every device message while the bridge restarts: the default
-    // (1000 queued per client) drops QoS 1 messages beyond it. Unbounded: memory, not loss, is the limit (docs/gcp.md).
-    'max_queued_messages 0',
+    // The bridge's persistent session must keep device messages while the bridge restarts: the default (1000
+    // queued per client) drops QoS 1 messages beyond it. Not 0 ("no maximum"): Mosquitto 2.0.11 then stopped
+    // delivering to a subscriber of another listener in our broker test. Memory is the limit (docs/gcp.md).
+    'max_queued_messages 1000000',
     ...(retained
       ? ['# Some topics are declared retained: Mosquitto cannot allow retain per topic, so any writable topic may be retained (docs/gcp.md).']
       : ['# No topic is declared retained: a retained publish is refused and its sender disconnected.', 'retain_available false']),

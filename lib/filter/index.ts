@@ -13,3 +13,5 @@ export {
   GCP_ROUTE_ATTRIBUTE_PREFIX,
   GCP_ROUTE_ATTRIBUTE_VALUE,
 } from './compile-gcp';
+export { matchMessage, routeSelects, type MessageMatch, type NeutralMessage } from './message';
+export { decimalValue, isRoundTripNumber, numberLiteralProblem, MAX_NUMBER_MAGNITUDE } from './numbers';

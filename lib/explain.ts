@@ -19,6 +19,7 @@ import { parseTopicPattern, type TopicPattern } from './topic/pattern';
 import { extractVariables } from './topic/render';
 import { DEVICE_ID_VARIABLE } from './topic/pattern';
 import { levenshtein } from './validate/suggest';
+import { capabilitiesOf, platformOf } from './capabilities';
 
 export interface ExplainMessage {
   /** The concrete MQTT topic, e.g. `factory/berlin/l1/plc-1/telemetry`. */
@@ -214,8 +215,9 @@ function cloudVerdict(
   const qos = topic.effectiveQos[cloud] ?? topic.qos;
   const notes: string[] = [];
   if (qos !== topic.qos) notes.push(`QoS ${topic.qos} is delivered at QoS ${qos} (at least once, duplicates possible)`);
-  const iotHub = cloud === 'azure' && (plan.targets.azure?.broker ?? 'iothub') === 'iothub';
-  if (topic.retain) notes.push(iotHub ? 'retain is dropped: IoT Hub does not retain messages' : 'retained by the broker');
+  const capabilities = capabilitiesOf(cloud, plan.targets);
+  const iotHub = platformOf(cloud, plan.targets) === 'azure-iothub';
+  if (topic.retain) notes.push(capabilities.retain ? 'retained by the broker' : `retain is dropped: ${capabilities.service} does not retain messages`);
   if (iotHub && readsPayload) {
     notes.push('the device must send $.ct=application%2Fjson&$.ce=utf-8: without them IoT Hub cannot read the body and every payload field reads as missing');
   }

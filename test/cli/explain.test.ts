@@ -98,7 +98,7 @@ describe('industrial-plant', () => {
 
   test('a retained status: IoT Hub drops the retain flag', async () => {
     const { json } = await explain(PLANT, `factory/berlin/l1/${device}/status`, '{"state": "stopped"}', '--device', device);
-    expect(json.clouds.find((c) => c.cloud === 'azure')?.notes).toContain('retain is dropped: IoT Hub does not retain messages');
+    expect(json.clouds.find((c) => c.cloud === 'azure')?.notes).toContain('retain is dropped: Azure IoT Hub does not retain messages');
     expect(json.clouds.find((c) => c.cloud === 'aws')?.notes).toContain('retained by the broker');
     expect(json.routes).toEqual([expect.objectContaining({ route: 'statusChanges', fires: true })]);
   });

@@ -234,6 +234,18 @@ describe('topics whose first level is a variable', () => {
     expect(awsWhereFires(where, { topic: 'us/dev/eu/ev', payload: {} })).toBe(false);
   });
 
+  test('the plan puts the guard on every IoT Hub route of such a topic, filtered or not', () => {
+    const spec = baseSpec() as Mutable<Spec>;
+    spec.topics.telemetry.pattern = '{homeId}/{room}/{deviceId}/telemetry';
+    const { plan } = compileSpec(spec, { baseDir: BASE_DIR });
+    const conditions = Object.fromEntries(plan.routes.map((r) => [r.name, r.compiled.azureCondition]));
+    expect(conditions).toEqual({
+      all: "NOT STARTS_WITH(homeId, '$')",
+      hot: "NOT STARTS_WITH(homeId, '$') AND IS_NUMBER($body.temperature) AND $body.temperature > 30",
+      images: 'true',
+    });
+  });
+
   test('IoT Hub: the guard is there even without a filter, and only for a variable at level 1', () => {
     expect(compileAzureCondition(undefined, { firstLevelVariable: 'region' })).toBe("NOT STARTS_WITH(region, '$')");
     expect(compileAzureCondition(parseFilter('v > 1'), { firstLevelVariable: 'region' })).toBe(

@@ -16,7 +16,6 @@ import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { jsonSchemaProblem } from './payload-schema';
-import { isReservedAttribute, RESERVED_ATTRIBUTE_PREFIX } from '../bridge-contract';
 
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
@@ -128,12 +127,6 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
     (topic.attributes ?? []).forEach((attr, i) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(attr)) {
         problems.error(joinPath('topics', name, 'attributes', i), `"${attr}" is not a payload path (letters, digits, "_", dotted levels)`);
-      } else if (isReservedAttribute(attr)) {
-        // On GCP a promoted field becomes a Pub/Sub attribute beside the ones the bridge stamps (iotkit_route_<route> selects subscriptions).
-        problems.error(
-          joinPath('topics', name, 'attributes', i),
-          `"${attr}" starts with "${RESERVED_ATTRIBUTE_PREFIX}", the prefix of the attributes the kit sets (a device could otherwise select a route's subscription on GCP): rename the field`,
-        );
       }
     });
     if (!used.has(name)) {

@@ -24,6 +24,7 @@ import { SpecError } from '../../lib/validate/problem';
 import { awsWhereFires } from './aws-where-evaluator';
 import { azureConditionRoutes } from './azure-condition-evaluator';
 import { baseSpec, BASE_DIR, type Mutable } from '../helpers/base-spec';
+import { checkGcpPlan } from '../../pulumi/gcp/checks';
 import type { Spec } from '../../lib/spec/types';
 
 /** JSON.parse, or undefined for a payload that is not JSON (every field is then missing). */
@@ -308,10 +309,11 @@ describe('reserved names and tables', () => {
     );
   });
 
-  test('GCP: a promoted payload field may not take the prefix of the attributes the kit sets', () => {
+  test('GCP: a promoted payload field may not take the prefix of the attributes the kit sets (GCP plan check)', () => {
     const spec = baseSpec() as Mutable<Spec>;
     spec.topics.telemetry.attributes = ['battery', 'iotkit_route_hot', 'iotkit_device'];
-    const problems = problemsOf(spec);
+    const { plan } = compileSpec(spec, { baseDir: BASE_DIR });
+    const problems = checkGcpPlan(plan).map((p) => ({ path: p.path, message: p.message }));
     expect(problems).toContainEqual(
       expect.objectContaining({ path: 'topics.telemetry.attributes[1]', message: expect.stringContaining('starts with "iotkit_"') }),
     );

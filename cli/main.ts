@@ -7,8 +7,9 @@ import { schemaCommand } from './commands/schema';
 import { certsCommand } from './commands/certs';
 import { diffCommand } from './commands/diff';
 import { bridgeCommand } from './commands/bridge';
+import { explainCommand } from './commands/explain';
 
-const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, schemaCommand, certsCommand, bridgeCommand];
+const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, explainCommand, schemaCommand, certsCommand, bridgeCommand];
 
 const USAGE = `Usage: iotkit <command> [options]
 

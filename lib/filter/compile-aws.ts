@@ -38,6 +38,7 @@ import { toNegationNormalForm, type Atom, type NegationNormalForm } from './nega
 import { formatRef } from './format';
 import { payloadAtom, type PayloadDialect } from './payload-atom';
 import { IDENTIFIER } from './syntax';
+import { MAX_NUMBER_MAGNITUDE } from './numbers';
 
 export interface AwsTopicVariables {
   /** 1-based level of each topic variable: `topic(n)`. */
@@ -81,8 +82,8 @@ const SQL_WORDS: ReadonlySet<string> = new Set([
   'topic',
 ]);
 
-/** Decimals in AWS carry 34 digits. */
-const MAX_MAGNITUDE = 1e34;
+/** Decimals in AWS carry 34 digits (the parser refuses larger literals; programmatic trees are checked here). */
+const MAX_MAGNITUDE = MAX_NUMBER_MAGNITUDE;
 
 export function compileAwsSql(expr: FilterExpr | undefined, topic: AwsRuleTopic): string {
   if (topic.mqttFilter.includes("'")) throw new Error(`topic filter ${JSON.stringify(topic.mqttFilter)} cannot be quoted in AWS IoT SQL`);

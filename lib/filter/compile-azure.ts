@@ -27,12 +27,21 @@
  * negation-normal-form.ts) and each comparison is made true exactly when the
  * neutral comparison is true.
  *
- * Known gap: a body that is not a JSON object (or not parseable) makes every
- * `$body` read undefined, so `exists(x)` and `x != null` hold there while the
- * neutral meaning says the field is missing.
+ * A body that is not a JSON object (an array, a scalar, empty, not JSON, or
+ * sent without `$.ct=application/json`) makes every `$body` read undefined,
+ * while the neutral meaning reads every field as missing. `NOT IS_DEFINED(x)`
+ * alone cannot tell "x is an object or array" from "there is no JSON
+ * object", so the tests that rely on it also read `x.<probe>` (`PROBE_KEY`):
+ * below an object or array that read is null or a value (defined), without
+ * a JSON body it is undefined. The one message this misjudges is an object
+ * x whose own `PROBE_KEY` field is an object or array.
+ *
+ * A topic whose first level is a variable never matches an MQTT topic that
+ * starts with `$`, but on IoT Hub the device sets that variable as a
+ * property: `firstLevelVariable` adds `NOT STARTS_WITH(<var>, '$')`.
  */
 import type { FilterExpr } from './ast';
-import { allOf, anyOf, FALSE, test, type Condition } from './condition';
+import { allOf, anyOf, FALSE, test, TRUE, type Condition } from './condition';
 import { toNegationNormalForm, type Atom, type NegationNormalForm } from './negation-normal-form';
 import { IDENTIFIER, QUOTED_KEY } from './syntax';
 import { payloadAtom, type PayloadDialect } from './payload-atom';
@@ -51,11 +60,23 @@ export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
   'where',
   'into',
   'topic',
+  // IoT Hub asks not to use these as property names (routing query syntax page: they clash with the body and twin queries).
+  'body',
+  'twin',
 ]);
 
-export function compileAzureCondition(expr: FilterExpr | undefined): string {
-  if (expr === undefined) return 'true';
-  return print(build(toNegationNormalForm(expr)), false);
+/** The body key read below a field to tell "object or array" from "no JSON body" (see the header); devices have no reason to send it. */
+export const PROBE_KEY = '__iotkit_probe';
+
+export interface AzureConditionOptions {
+  /** The topic's variable at level 1, if any: its value must not start with `$`. */
+  readonly firstLevelVariable?: string;
+}
+
+export function compileAzureCondition(expr: FilterExpr | undefined, options: AzureConditionOptions = {}): string {
+  const guard = options.firstLevelVariable === undefined ? TRUE : test(`NOT STARTS_WITH(${propertyName(options.firstLevelVariable)}, '$')`);
+  const condition = allOf([guard, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
+  return print(condition, false);
 }
 
 function build(nnf: NegationNormalForm): Condition {
@@ -71,10 +92,10 @@ function build(nnf: NegationNormalForm): Condition {
   }
 }
 
-/** Azure `$body`: a missing path reads as null; an array or object reads as undefined. */
+/** Azure `$body`: a missing path reads as null; an array or object reads as undefined; without a JSON object body everything is undefined. */
 const AZURE_BODY: PayloadDialect = {
-  missing: (x) => test(`${x} = null`),
-  present: (x) => anyOf([test(`${x} <> null`), test(`NOT IS_DEFINED(${x})`)]),
+  missing: (x) => anyOf([test(`${x} = null`), allOf([test(`NOT IS_DEFINED(${x})`), test(`NOT IS_DEFINED(${x}.${PROBE_KEY})`)])]),
+  present: (x) => anyOf([test(`${x} <> null`), allOf([test(`NOT IS_DEFINED(${x})`), test(`IS_DEFINED(${x}.${PROBE_KEY})`)])]),
   isString: (x) => `IS_STRING(${x})`,
   isNumber: (x) => `IS_NUMBER(${x})`,
   string: (text) => azureString(text),

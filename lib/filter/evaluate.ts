@@ -73,6 +73,12 @@ function compare(value: Value, op: ComparisonOp, literal: FilterLiteral): Truth 
   }
 }
 
+/** What a reference reads in a message: its JSON value, or missing (absent, null, or below something that is not an object). */
+export function lookupRef(ref: FilterRef, input: FilterInput): { readonly missing: true } | { readonly missing: false; readonly value: unknown } {
+  const value = resolve(ref, input);
+  return value === MISSING ? { missing: true } : { missing: false, value };
+}
+
 function resolve(ref: FilterRef, input: FilterInput): Value {
   if (ref.kind === 'topic') {
     const value = Object.prototype.hasOwnProperty.call(input.topicVariables, ref.variable) ? input.topicVariables[ref.variable] : undefined;

@@ -4,6 +4,7 @@
  */
 import { FilterSyntaxError } from './syntax-error';
 import { isKeyword } from './syntax';
+import { numberLiteralProblem } from './numbers';
 
 export type Token =
   | { readonly kind: 'word'; readonly text: string; readonly pos: number }
@@ -128,8 +129,9 @@ function readNumber(text: string, i: number): Token {
   if (next !== undefined && /[A-Za-z0-9_.]/.test(next)) {
     throw FilterSyntaxError.unexpected(JSON.stringify(next), end, 'a number such as 80, -2.5 or 1e3 to end here');
   }
+  const problem = numberLiteralProblem(match[0]);
+  if (problem !== undefined) throw FilterSyntaxError.invalid(problem, i);
   const value = Number(match[0]);
-  if (!Number.isFinite(value)) throw FilterSyntaxError.invalid(`number ${match[0]} is out of range`, i);
   return { kind: 'number', value, text: match[0], pos: i };
 }
 

@@ -23,6 +23,12 @@ function planCertificate(path: string, c: ParsedCertificate): PlanCertificate {
   return { path, pem: c.pem, subject: c.subject, notAfter: c.notAfter.toISOString(), sha256: c.sha256 };
 }
 
+/** A variable at level 1 never holds a value starting with `$` (MQTT reserves such topics); IoT Hub needs telling. */
+function firstLevelVariable(topic: PlanTopic): { firstLevelVariable?: string } {
+  const first = Object.entries(topic.variableLevels).find(([, level]) => level === 1);
+  return first === undefined ? {} : { firstLevelVariable: first[0] };
+}
+
 /**
  * Compiles a validated spec into the cloud-neutral plan. Pure and
  * deterministic: no clock, no file system, sorted output.
@@ -89,7 +95,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
       ...(filter !== undefined ? { filter } : {}),
       compiled: {
         awsSql: compileAwsSql(filter, topic),
-        azureCondition: compileAzureCondition(filter),
+        azureCondition: compileAzureCondition(filter, firstLevelVariable(topic)),
         gcp: {
           attribute: gcpRouteAttribute(r.name),
           subscriptionFilter: compileGcpSubscriptionFilter(r.name, filter !== undefined),

@@ -87,7 +87,7 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
           if (AZURE_RESERVED_PROPERTIES.has(v.toLowerCase())) {
             problems.error(
               at('pattern'),
-              `variable {${v}} cannot be an Azure IoT Hub message property ("${v}" is reserved by the routing grammar or the device contract): rename it`,
+              `variable {${v}} cannot be an Azure IoT Hub message property ("${v}" is reserved by IoT Hub, its routing grammar or the device contract): rename it`,
             );
           }
         }

@@ -152,6 +152,7 @@ function iotHubContract(plan: Plan, settings: AzureSettings): DeviceContract {
       'Device-to-cloud: publish to the topic shown; the text after messages/events/ is the property bag. URL-encode each substituted value.',
       `"${TOPIC_PROPERTY}" names the logical topic; route conditions select on it, so it is mandatory. One property per topic variable carries its value.`,
       '$.ct=application%2Fjson and $.ce=utf-8 make IoT Hub parse the body as JSON, which route conditions on payload fields need.',
+      'A message without them, or whose body is not a JSON object, has no payload fields: routes whose filter needs a field (temperature > 80, exists(x)) do not take it, filters on a missing field (not exists(x), x = null) and routes without a filter do, as on AWS and GCP. Check with: iotkit explain.',
       'Cloud-to-device: subscribe to devices/{deviceId}/messages/devicebound/#; the sender sets the properties shown, and the device dispatches on "topic".',
       'IoT Hub accepts QoS 0 and 1 only (a QoS 2 publish closes the connection) and one connection per device id.',
     ],

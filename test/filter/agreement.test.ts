@@ -55,7 +55,9 @@ describe.each([
         const payload = randomPayload(random);
         const topicVariables = randomTopicVariables(random, true);
         const neutral = evaluateFilter(filter, { topicVariables, payload });
-        const dialect = awsWhereFires(where, { topic: topicOf(topicVariables), payload });
+        // AWS reads numbers from the payload text as exact decimals; JSON.stringify writes shortest double forms.
+        const payloadText = payload === undefined ? 'not json' : JSON.stringify(payload);
+        const dialect = awsWhereFires(where, { topic: topicOf(topicVariables), payload: undefined, payloadText });
         if (neutral) fired++;
         if (neutral !== dialect) failures.push({ filter: formatFilter(filter), compiled: where, payload, topicVariables, neutral, dialect });
       }

@@ -17,16 +17,54 @@
  * - `CASE v WHEN t THEN r ... ELSE e END`: first `t` with `v = t` true; v
  *   Undefined gives Undefined;
  * - string literals are single-quoted with no escapes (none are documented),
- *   numbers have no exponent part (none is documented).
+ *   numbers have no exponent part (none is documented);
+ * - numbers are decimals of 34 significant digits (data types table): when
+ *   the message carries its JSON text (`payloadText`), payload numbers are
+ *   read exactly from it and compared as decimals, not as doubles.
  *
  * A rule fires iff the WHERE value is the Boolean true.
  */
+
+import { decimalValue } from '../../lib/filter';
+import { ExactNumber, parseLosslessJson } from './lossless-json';
+
+/** Decimal128: 34 significant digits, rounded half-even. */
+const DECIMAL_DIGITS = 34;
+
+/** Compares two decimal texts as AWS decimals: each rounded to 34 significant digits, then exactly. */
+export function compareDecimals(a: string, b: string): number {
+  const x = toScaled(a);
+  const y = toScaled(b);
+  const exponent = Math.min(x.exponent, y.exponent);
+  const xs = x.coefficient * 10n ** BigInt(x.exponent - exponent);
+  const ys = y.coefficient * 10n ** BigInt(y.exponent - exponent);
+  return xs === ys ? 0 : xs < ys ? -1 : 1;
+}
+
+function toScaled(text: string): { coefficient: bigint; exponent: number } {
+  const d = decimalValue(text);
+  if (d === undefined) throw new Error(`aws sql: not a decimal: ${text}`);
+  let digits = d.digits === '' ? '0' : d.digits;
+  let exponent = d.exponent;
+  if (digits.length > DECIMAL_DIGITS) {
+    const drop = digits.length - DECIMAL_DIGITS;
+    let kept = BigInt(digits.slice(0, DECIMAL_DIGITS));
+    const rest = digits.slice(DECIMAL_DIGITS);
+    const half = '5' + '0'.repeat(rest.length - 1);
+    if (rest > half || (rest === half && kept % 2n === 1n)) kept += 1n;
+    digits = kept.toString();
+    exponent += drop;
+  }
+  const coefficient = BigInt(digits) * (d.negative ? -1n : 1n);
+  return { coefficient, exponent };
+}
 
 export type AwsValue =
   | { readonly k: 'undefined' }
   | { readonly k: 'null' }
   | { readonly k: 'bool'; readonly v: boolean }
-  | { readonly k: 'number'; readonly v: number }
+  /** `exact`: the decimal text, when known (payload text, SQL literal). */
+  | { readonly k: 'number'; readonly v: number; readonly exact?: string }
   | { readonly k: 'string'; readonly v: string }
   | { readonly k: 'array'; readonly v: readonly unknown[] }
   | { readonly k: 'object'; readonly v: Readonly<Record<string, unknown>> };
@@ -34,6 +72,8 @@ export type AwsValue =
 export interface AwsMessage {
   readonly topic: string;
   readonly payload: unknown;
+  /** The payload as sent: when given, it is parsed here with every number kept exactly (and `payload` is ignored). */
+  readonly payloadText?: string;
 }
 
 const UNDEFINED: AwsValue = { k: 'undefined' };
@@ -57,7 +97,15 @@ export function awsWhereFires(where: string, message: AwsMessage): boolean {
 }
 
 export function evaluateAwsWhere(where: string, message: AwsMessage): AwsValue {
-  return evaluate(parseAwsWhere(where), message);
+  if (message.payloadText === undefined) return evaluate(parseAwsWhere(where), message);
+  let payload: unknown;
+  try {
+    payload = parseLosslessJson(message.payloadText);
+  } catch {
+    // Not JSON: AWS treats the payload as binary, every field is Undefined.
+    payload = undefined;
+  }
+  return evaluate(parseAwsWhere(where), { topic: message.topic, payload });
 }
 
 export function parseAwsWhere(where: string): Node {
@@ -148,11 +196,11 @@ export function parseAwsWhere(where: string): Node {
       const n = peek();
       if (n?.kind !== 'number') return fail('a number after "-"');
       i++;
-      return { t: 'lit', value: { k: 'number', v: -Number(n.text) } };
+      return { t: 'lit', value: { k: 'number', v: -Number(n.text), exact: `-${n.text}` } };
     }
     if (t.kind === 'number') {
       i++;
-      return { t: 'lit', value: { k: 'number', v: Number(t.text) } };
+      return { t: 'lit', value: { k: 'number', v: Number(t.text), exact: t.text } };
     }
     if (t.kind === 'string') {
       i++;
@@ -264,6 +312,7 @@ export function fromJson(value: unknown): AwsValue {
   if (value === null) return { k: 'null' };
   if (typeof value === 'boolean') return { k: 'bool', v: value };
   if (typeof value === 'number') return { k: 'number', v: value };
+  if (value instanceof ExactNumber) return { k: 'number', v: value.value, exact: value.text };
   if (typeof value === 'string') return { k: 'string', v: value };
   if (Array.isArray(value)) return { k: 'array', v: value };
   if (typeof value === 'object') return { k: 'object', v: value as Record<string, unknown> };
@@ -278,6 +327,13 @@ function field(base: AwsValue, name: string): AwsValue {
 function toDecimal(v: AwsValue): number | undefined {
   if (v.k === 'number') return v.v;
   if (v.k === 'string' && DECIMAL.test(v.v)) return Number(v.v);
+  return undefined;
+}
+
+/** The decimal text of a value `<`/`>` convert, for the exact comparison. */
+function decimalText(v: AwsValue): string | undefined {
+  if (v.k === 'number') return v.exact ?? String(v.v);
+  if (v.k === 'string' && DECIMAL.test(v.v)) return v.v;
   return undefined;
 }
 
@@ -306,6 +362,7 @@ function toText(v: AwsValue): string | undefined {
 function sameValue(a: AwsValue, b: AwsValue): boolean {
   if (a.k !== b.k) return false;
   if (a.k === 'null') return true;
+  if (a.k === 'number') return compareDecimals(a.exact ?? String(a.v), (b as typeof a).exact ?? String((b as typeof a).v)) === 0;
   if (a.k === 'array' || a.k === 'object') return JSON.stringify(a.v) === JSON.stringify((b as typeof a).v);
   return (a as { v: unknown }).v === (b as { v: unknown }).v;
 }
@@ -372,10 +429,11 @@ function evaluate(node: Node, message: AwsMessage): AwsValue {
           return UNDEFINED;
         }
         default: {
-          const a = toDecimal(left);
-          const b = toDecimal(right);
+          const a = decimalText(left);
+          const b = decimalText(right);
           if (a === undefined || b === undefined) return UNDEFINED;
-          const v = node.op === '<' ? a < b : node.op === '<=' ? a <= b : node.op === '>' ? a > b : a >= b;
+          const c = compareDecimals(a, b);
+          const v = node.op === '<' ? c < 0 : node.op === '<=' ? c <= 0 : node.op === '>' ? c > 0 : c >= 0;
           return { k: 'bool', v };
         }
       }
@@ -395,6 +453,7 @@ function call(node: Node & { t: 'call' }, message: AwsMessage): AwsValue {
       if (node.castType?.toLowerCase() !== 'decimal') throw new Error(`aws sql: cast to ${node.castType} not modelled`);
       const v = arg(0);
       if (v.k === 'bool') return { k: 'number', v: v.v ? 1 : 0 };
+      if (v.k === 'number') return v;
       const d = toDecimal(v);
       return d === undefined ? UNDEFINED : { k: 'number', v: d };
     }

@@ -15,7 +15,8 @@
  *   case-insensitively. Comparing a property (a string) with a number or a
  *   boolean is a compile error: this evaluator throws.
  * - `AND`/`OR`/`NOT` are Kleene over true/false/undefined.
- * - `IS_DEFINED`, `IS_STRING`, `IS_NUMBER`, `IS_BOOL`, `AS_NUMBER`.
+ * - `IS_DEFINED`, `IS_STRING`, `IS_NUMBER`, `IS_BOOL`, `AS_NUMBER`; `STARTS_WITH`,
+ *   `ENDS_WITH` (undefined unless both arguments are strings).
  * - Strings: single or double quotes, escapes `\\`, `\'`, `\"`, `\uXXXX`.
  *
  * A message is routed iff the condition is true.
@@ -308,6 +309,12 @@ function evaluate(node: Node, message: AzureMessage): Typed {
       return compare(node.op, ev(node.left), ev(node.right));
     case 'call': {
       const args = node.args.map(ev);
+      if (node.name === 'starts_with' || node.name === 'ends_with') {
+        const [a, b] = args;
+        if (args.length !== 2 || a === undefined || b === undefined) throw new Error(`azure condition: ${node.name} takes two arguments`);
+        if (a.value.k !== 'string' || b.value.k !== 'string') return bool(undefined);
+        return bool(node.name === 'starts_with' ? a.value.v.startsWith(b.value.v) : a.value.v.endsWith(b.value.v));
+      }
       const arg = args[0];
       if (args.length !== 1 || arg === undefined) throw new Error(`azure condition: ${node.name} takes one argument`);
       switch (node.name) {

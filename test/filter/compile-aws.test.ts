@@ -82,8 +82,12 @@ describe('compileAwsWhere: golden output', () => {
     expect(() => where("topic.room = 'x'")).toThrow('filter uses topic.room, which is not a variable of the topic (variables: site, line, deviceId)');
   });
 
-  test('numbers beyond 34 digits are refused', () => {
-    expect(() => where('v = 1e40')).toThrow('does not fit an AWS IoT SQL decimal');
+  test('numbers beyond 34 digits are refused: by the parser, and by the compiler for hand-built trees', () => {
+    expect(() => where('v = 1e40')).toThrow('number 1e40 is out of range');
+    const tree = (right: number): FilterExpr => ({ type: 'compare', op: '=', left: { kind: 'payload', path: ['v'] }, right });
+    expect(() => compileAwsWhere(tree(1e34), { variableLevels: {} })).toThrow('does not fit an AWS IoT SQL decimal');
+    expect(() => compileAwsWhere(tree(-1e34), { variableLevels: {} })).toThrow('does not fit an AWS IoT SQL decimal');
+    expect(compileAwsWhere(tree(9.999999999999998e33), { variableLevels: {} })).toBe('v = 9999999999999998000000000000000000');
   });
 });
 

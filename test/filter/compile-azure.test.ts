@@ -19,11 +19,12 @@ describe('compileAzureCondition: golden output', () => {
     ['temperature != 80', 'IS_NUMBER($body.temperature) AND $body.temperature <> 80'],
     ["status != 'ok'", "IS_STRING($body.status) AND $body.status <> 'ok'"],
     ['online != true', '$body.online = false'],
-    // A missing path and JSON null both read as null; an object or array reads as undefined.
-    ['alarm = null', '$body.alarm = null'],
-    ['alarm != null', '$body.alarm <> null OR NOT IS_DEFINED($body.alarm)'],
-    ['exists(alarm)', '$body.alarm <> null OR NOT IS_DEFINED($body.alarm)'],
-    ['not exists(alarm)', '$body.alarm = null'],
+    // A missing path and JSON null both read as null; an object or array reads as undefined, and so does
+    // everything when the body is not a JSON object: the probe below the field tells the two apart.
+    ['alarm = null', '$body.alarm = null OR (NOT IS_DEFINED($body.alarm) AND NOT IS_DEFINED($body.alarm.__iotkit_probe))'],
+    ['alarm != null', '$body.alarm <> null OR (NOT IS_DEFINED($body.alarm) AND IS_DEFINED($body.alarm.__iotkit_probe))'],
+    ['exists(alarm)', '$body.alarm <> null OR (NOT IS_DEFINED($body.alarm) AND IS_DEFINED($body.alarm.__iotkit_probe))'],
+    ['not exists(alarm)', '$body.alarm = null OR (NOT IS_DEFINED($body.alarm) AND NOT IS_DEFINED($body.alarm.__iotkit_probe))'],
     // No IN in route conditions: or of =.
     ['status.code in (500, 503)', '$body.status.code = 500 OR $body.status.code = 503'],
     ['status.code not in (500, 503)', 'IS_NUMBER($body.status.code) AND $body.status.code <> 500 AND $body.status.code <> 503'],

@@ -1,0 +1,280 @@
+/**
+ * `iotkit explain`: what the kit's deployment does with one concrete MQTT
+ * message. Pure: it reads only the plan, so the answer is the one the
+ * deployed rules, route conditions and bridge give (they are compiled from
+ * the same plan and held to the same evaluator by the agreement tests).
+ *
+ * Steps, as the neutral meaning defines them (docs/routing-semantics.md):
+ * which declared topic the MQTT topic is an instance of (or why none), who
+ * may publish it, the payload as the filters read it, each route's filter
+ * with the reason it is not true, and per enabled cloud the sinks reached,
+ * the QoS delivered at and what that cloud drops.
+ */
+import Ajv from 'ajv';
+import type { Plan, PlanRoute, PlanTopic } from './plan/types';
+import type { Cloud, Qos } from './spec/types';
+import { explainFilter, type Truth } from './filter';
+import { isRoundTripNumber } from './filter/numbers';
+import { parseTopicPattern, type TopicPattern } from './topic/pattern';
+import { extractVariables } from './topic/render';
+import { DEVICE_ID_VARIABLE } from './topic/pattern';
+import { levenshtein } from './validate/suggest';
+import { capabilitiesOf, platformOf } from './capabilities';
+
+export interface ExplainMessage {
+  /** The concrete MQTT topic, e.g. `factory/berlin/l1/plc-1/telemetry`. */
+  readonly topic: string;
+  /** The payload bytes as text (JSON for json topics). */
+  readonly payload: string;
+  /** The publishing device (certificate CN = client id). */
+  readonly device?: string;
+  /** The device's fleet, when the spec does not list the device. */
+  readonly fleet?: string;
+}
+
+export interface RouteVerdict {
+  readonly route: string;
+  readonly filter?: string;
+  readonly fires: boolean;
+  readonly truth: Truth;
+  /** Why the filter is not true: the false or unknown sub-expressions with the values they read. */
+  readonly reasons: readonly string[];
+  readonly sinks: readonly string[];
+}
+
+export interface SinkDelivery {
+  readonly route: string;
+  readonly sink: string;
+  readonly delivered: boolean;
+  /** Why a sink of a firing route does not get the message on this cloud. */
+  readonly reason?: string;
+}
+
+export interface CloudVerdict {
+  readonly cloud: Cloud;
+  /** QoS the cloud takes the message at (QoS 2 becomes 1 on AWS and Azure when the spec accepts it). */
+  readonly qos: Qos;
+  readonly deliveries: readonly SinkDelivery[];
+  /** What this cloud does differently from the spec: retain dropped, QoS lowered, payload handling. */
+  readonly notes: readonly string[];
+}
+
+export interface Explanation {
+  /** False when the message is not one the spec allows (unknown topic, wrong direction, a device that may not publish it, malformed JSON). */
+  readonly valid: boolean;
+  readonly problems: readonly string[];
+  /** Hints that do not make the message invalid (numbers AWS reads differently, schema mismatches). */
+  readonly warnings: readonly string[];
+  readonly mqttTopic: string;
+  readonly topic?: { readonly name: string; readonly pattern: string; readonly direction: string; readonly qos: Qos; readonly retain: boolean };
+  readonly variables?: Readonly<Record<string, string>>;
+  /** For an unknown topic: the closest declared patterns and why each does not match. */
+  readonly nearMisses: readonly string[];
+  readonly payload: { readonly kind: 'json-object' | 'json-other' | 'not-json' | 'binary' };
+  /** Each route of the topic and its filter's verdict (also when the publish is refused: what would happen). */
+  readonly routes: readonly RouteVerdict[];
+  /** Per enabled cloud; empty when the message never gets in (unknown topic, refused publish). */
+  readonly clouds: readonly CloudVerdict[];
+}
+
+const NUMBER_IN_JSON = /"(?:[^"\\]|\\.)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
+
+export function explainMessage(plan: Plan, message: ExplainMessage): Explanation {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const patterns = plan.topics.map((t) => ({ topic: t, pattern: patternOf(t) }));
+  const match = patterns.map((p) => ({ ...p, variables: extractVariables(p.pattern, message.topic) })).find((p) => p.variables !== undefined);
+
+  if (match === undefined || match.variables === undefined) {
+    problems.push(`"${message.topic}" is not an instance of any declared topic`);
+    return {
+      valid: false,
+      problems,
+      warnings,
+      mqttTopic: message.topic,
+      nearMisses: nearMisses(patterns, message.topic),
+      payload: { kind: payloadKind(undefined, message.payload) },
+      routes: [],
+      clouds: [],
+    };
+  }
+  const { topic, variables } = match;
+  if (topic.direction !== 'device-to-cloud') {
+    problems.push(`topic "${topic.name}" is cloud-to-device: devices subscribe to it and may not publish it`);
+  }
+  const before = problems.length;
+  checkPublisher(plan, topic, variables, message, problems, warnings);
+  // The broker (AWS IoT policy, IoT Hub, Mosquitto ACL) refuses the publish: no cloud delivers anything.
+  const refused = topic.direction !== 'device-to-cloud' || problems.length > before;
+
+  let payload: unknown;
+  const kind = payloadKind(topic, message.payload);
+  if (kind !== 'binary' && kind !== 'not-json') payload = JSON.parse(message.payload) as unknown;
+  if (kind === 'not-json') {
+    problems.push(`topic "${topic.name}" carries JSON, and this payload is not JSON: every payload field reads as missing`);
+  }
+  if (kind === 'json-other') warnings.push('the payload is JSON but not an object: it has no fields, every payload field reads as missing');
+  if (kind !== 'binary') {
+    for (const m of message.payload.matchAll(NUMBER_IN_JSON)) {
+      const number = m[1];
+      if (number !== undefined && !isRoundTripNumber(number)) {
+        warnings.push(
+          `the number ${number} is not exactly a double: AWS compares it as written, IoT Hub and GCP as ${String(Number(number))}; a filter on it may route differently (send such values as strings)`,
+        );
+      }
+    }
+    if (topic.schema !== undefined && payload !== undefined) {
+      const reason = schemaProblem(topic.schema, payload);
+      if (reason !== undefined) warnings.push(`the payload does not match topics.${topic.name}.schema: ${reason}`);
+    }
+  }
+
+  const planRoutes = plan.routes.filter((r) => r.from === topic.name);
+  const routes = planRoutes.map((r) => routeVerdict(r, variables, payload));
+  const readsPayload = planRoutes.some((r) => r.filter !== undefined && JSON.stringify(r.filter).includes('"kind":"payload"'));
+  const clouds = refused ? [] : plan.clouds.map((cloud) => cloudVerdict(plan, cloud, topic, routes, kind, readsPayload));
+  return {
+    valid: problems.length === 0,
+    problems,
+    warnings,
+    mqttTopic: message.topic,
+    topic: { name: topic.name, pattern: topic.pattern, direction: topic.direction, qos: topic.qos, retain: topic.retain },
+    variables,
+    nearMisses: [],
+    payload: { kind },
+    routes,
+    clouds,
+  };
+}
+
+function patternOf(topic: PlanTopic): TopicPattern {
+  const parsed = parseTopicPattern(topic.pattern);
+  if (!parsed.ok) throw new Error(`internal: topic ${topic.name} has an invalid pattern`);
+  return parsed.pattern;
+}
+
+function payloadKind(topic: PlanTopic | undefined, text: string): Explanation['payload']['kind'] {
+  if (topic?.format === 'binary') return 'binary';
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? 'json-object' : 'json-other';
+  } catch {
+    return 'not-json';
+  }
+}
+
+function checkPublisher(
+  plan: Plan,
+  topic: PlanTopic,
+  variables: Readonly<Record<string, string>>,
+  message: ExplainMessage,
+  problems: string[],
+  warnings: string[],
+): void {
+  const device = message.device;
+  const bound = variables[DEVICE_ID_VARIABLE];
+  if (device !== undefined && bound !== undefined && bound !== device) {
+    problems.push(`device "${device}" may not publish as "${bound}": {${DEVICE_ID_VARIABLE}} is the publishing device's own identity`);
+  }
+  let fleets = plan.fleets.filter((f) => device !== undefined && f.devices.some((d) => d.id === device));
+  if (message.fleet !== undefined) {
+    const named = plan.fleets.find((f) => f.name === message.fleet);
+    if (named === undefined) {
+      problems.push(`unknown fleet "${message.fleet}"; fleets: ${plan.fleets.map((f) => f.name).join(', ') || 'none'}`);
+      return;
+    }
+    fleets = [named];
+  }
+  if (fleets.length === 0) {
+    if (device !== undefined) warnings.push(`device "${device}" is not listed in any fleet: give --fleet to check its permissions`);
+    return;
+  }
+  const allowed = fleets.filter((f) => f.publish.includes(topic.name));
+  if (allowed.length === 0 && topic.direction === 'device-to-cloud') {
+    const who = device !== undefined ? `device "${device}" (fleet ${fleets.map((f) => f.name).join(', ')})` : `fleet "${fleets[0]?.name ?? ''}"`;
+    const publishers = plan.fleets.filter((f) => f.publish.includes(topic.name)).map((f) => f.name);
+    problems.push(`${who} may not publish topic "${topic.name}": the broker refuses it on every cloud (published by: ${publishers.join(', ') || 'no fleet'})`);
+  }
+}
+
+function routeVerdict(route: PlanRoute, variables: Readonly<Record<string, string>>, payload: unknown): RouteVerdict {
+  const base = { route: route.name, sinks: route.to, ...(route.filterText !== undefined ? { filter: route.filterText } : {}) };
+  if (route.filter === undefined) return { ...base, fires: true, truth: 'true', reasons: [] };
+  const { truth, reasons } = explainFilter(route.filter, { topicVariables: variables, payload });
+  return { ...base, fires: truth === 'true', truth, reasons };
+}
+
+function cloudVerdict(
+  plan: Plan,
+  cloud: Cloud,
+  topic: PlanTopic,
+  routes: readonly RouteVerdict[],
+  kind: Explanation['payload']['kind'],
+  readsPayload: boolean,
+): CloudVerdict {
+  const qos = topic.effectiveQos[cloud] ?? topic.qos;
+  const notes: string[] = [];
+  if (qos !== topic.qos) notes.push(`QoS ${topic.qos} is delivered at QoS ${qos} (at least once, duplicates possible)`);
+  const capabilities = capabilitiesOf(cloud, plan.targets);
+  const iotHub = platformOf(cloud, plan.targets) === 'azure-iothub';
+  if (topic.retain) notes.push(capabilities.retain ? 'retained by the broker' : `retain is dropped: ${capabilities.service} does not retain messages`);
+  if (iotHub && readsPayload) {
+    notes.push('the device must send $.ct=application%2Fjson&$.ce=utf-8: without them IoT Hub cannot read the body and every payload field reads as missing');
+  }
+  if (cloud === 'gcp' && kind === 'not-json') notes.push('the bridge puts payloads it cannot parse on the bridge dead-letter topic (bridge contract)');
+  const sinks = new Map(plan.sinks.map((s) => [s.name, s]));
+  const deliveries: SinkDelivery[] = [];
+  // The bridge does not publish what it cannot parse, so on GCP no route sees such a message.
+  const bridgeDrops = cloud === 'gcp' && kind === 'not-json';
+  for (const r of routes) {
+    if (!r.fires || bridgeDrops) continue;
+    for (const sink of r.sinks) {
+      const on = sinks.get(sink)?.clouds.includes(cloud) ?? false;
+      const omission = plan.omissions.find((o) => o.cloud === cloud && o.route === r.route && o.sink === sink);
+      deliveries.push(
+        on
+          ? { route: r.route, sink, delivered: true }
+          : { route: r.route, sink, delivered: false, reason: omission?.reason ?? `sink "${sink}" is not on ${cloud}` },
+      );
+    }
+  }
+  return { cloud, qos, deliveries, notes };
+}
+
+/** The two declared topics closest to the MQTT topic, with the first level where each differs. */
+function nearMisses(patterns: ReadonlyArray<{ topic: PlanTopic; pattern: TopicPattern }>, mqttTopic: string): string[] {
+  const levels = mqttTopic.split('/');
+  const scored = patterns.map(({ topic, pattern }) => {
+    let why: string | undefined;
+    let score = Math.abs(pattern.levels.length - levels.length) * 10;
+    pattern.levels.forEach((level, i) => {
+      const actual = levels[i];
+      if (actual === undefined) return;
+      if (level.kind === 'literal' && level.value !== actual) {
+        // A typo scores lower than an unrelated word.
+        score += 1 + levenshtein(level.value, actual) / Math.max(level.value.length, actual.length);
+        why ??= `level ${i + 1} is "${actual}", the pattern has "${level.value}"`;
+      } else if (level.kind === 'variable' && (actual === '' || /[+#]/.test(actual) || (i === 0 && actual.startsWith('$')))) {
+        score++;
+        why ??=
+          i === 0 && actual.startsWith('$')
+            ? `level 1 is "${actual}": a topic starting with "$" is a broker or system topic and never an instance of {${level.name}}`
+            : `level ${i + 1} "${actual}" cannot fill {${level.name}}`;
+      }
+    });
+    if (pattern.levels.length !== levels.length) why ??= `the topic has ${levels.length} levels, the pattern ${pattern.levels.length}`;
+    return { text: `${topic.name} (${topic.pattern}): ${why ?? 'does not match'}`, score };
+  });
+  return scored
+    .sort((a, b) => a.score - b.score)
+    .slice(0, 2)
+    .map((s) => s.text);
+}
+
+function schemaProblem(schema: object, payload: unknown): string | undefined {
+  // A fresh instance: a user schema's $id must not stay registered between calls.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  if (validate(payload)) return undefined;
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
+}

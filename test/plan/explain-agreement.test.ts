@@ -1,0 +1,69 @@
+/**
+ * `iotkit explain` answers with the neutral evaluator; the clouds run the
+ * compiled forms in the plan. For every route of the three examples and a
+ * pool of messages (good and bad payloads, wrong types, missing fields,
+ * bodies that are not objects), the route explain says fires is exactly the
+ * one whose AWS rule (FROM, then WHERE) and IoT Hub route condition (with
+ * the properties the device contract sets) fire, per the test-only
+ * evaluators of each dialect.
+ */
+import * as path from 'node:path';
+import { compileSpecFile } from '../../lib/compile';
+import { explainMessage } from '../../lib/explain';
+import { awsRuleFromMatches, instantiate, parseTopicPattern } from '../../lib/topic';
+import { iotHubRouteCondition } from '../../pulumi/azure/device-contract';
+import { awsWhereFires } from '../filter/aws-where-evaluator';
+import { azureConditionRoutes } from '../filter/azure-condition-evaluator';
+import { ROOT } from '../helpers/fixtures';
+
+const EXAMPLES = ['smart-home/iotkit.spec.ts', 'industrial-plant/iotkit.spec.yaml', 'transportation/iotkit.spec.json'];
+const PAYLOADS = [
+  '{}',
+  '{"temperature": 95, "battery": 10, "severity": "high", "state": "running", "speed": 62, "type": "collision", "location": {"lat": 1}}',
+  '{"temperature": 85, "battery": 15, "severity": 2, "state": "stopped", "speed": 50, "type": "breakdown", "status": "fault"}',
+  '{"temperature": "95", "battery": "10", "severity": "critical", "safety": {"trip": true}, "speed": "70", "status": "ok"}',
+  '{"temperature": null, "battery": 14.999, "severity": 3, "state": null, "type": "collision", "location": {}, "status": "maintenance"}',
+  '[{"temperature": 95}]',
+  '95',
+  'not json',
+];
+const VALUES = ['berlin', 'downtown', 'lyon', 'x'];
+
+describe.each(EXAMPLES)('%s', (example) => {
+  const { plan } = compileSpecFile(path.join(ROOT, 'examples', example), { now: new Date('2026-01-01T00:00:00Z') });
+
+  test('explain fires a route exactly when its AWS rule and its IoT Hub route fire', () => {
+    const failures: string[] = [];
+    let fired = 0;
+    for (const topic of plan.topics.filter((t) => t.direction === 'device-to-cloud')) {
+      const parsed = parseTopicPattern(topic.pattern);
+      if (!parsed.ok) throw new Error('bad example pattern');
+      const routes = plan.routes.filter((r) => r.from === topic.name);
+      for (const value of VALUES) {
+        const variables = Object.fromEntries(topic.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : value]));
+        const mqttTopic = instantiate(parsed.pattern, variables);
+        for (const payload of PAYLOADS) {
+          const explained = explainMessage(plan, { topic: mqttTopic, payload });
+          let body: unknown;
+          try {
+            body = JSON.parse(payload) as unknown;
+          } catch {
+            body = undefined;
+          }
+          for (const route of routes) {
+            const neutral = explained.routes.find((r) => r.route === route.name)?.fires ?? false;
+            const [, from = '', where] = /^SELECT \* FROM '([^']*)'(?: WHERE (.*))?$/.exec(route.compiled.awsSql) ?? [];
+            const aws =
+              awsRuleFromMatches(from, mqttTopic) &&
+              (where === undefined || awsWhereFires(where, { topic: mqttTopic, payload: undefined, payloadText: payload }));
+            const azure = azureConditionRoutes(iotHubRouteCondition(route), { properties: { topic: topic.name, ...variables }, body });
+            if (neutral) fired++;
+            if (aws !== neutral || azure !== neutral) failures.push(`${route.name} ${mqttTopic} ${payload}: explain ${neutral}, aws ${aws}, azure ${azure}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(fired).toBeGreaterThan(10);
+  });
+});

@@ -11,7 +11,8 @@ export interface DuplicateKey {
 
 interface Frame {
   readonly kind: 'object' | 'array';
-  readonly path: readonly (string | number)[];
+  /** This value's key or index in its parent (the path is built only for a duplicate: deep documents stay linear). */
+  readonly segment?: string | number;
   /** Keys seen in this object, with the line of their first occurrence. */
   readonly keys: Map<string, number>;
   index: number;
@@ -31,11 +32,12 @@ export function duplicateJsonKeys(text: string): DuplicateKey[] {
   const stack: Frame[] = [];
   let line = 1;
   let lineStart = 0;
-  const pathOfValue = (): (string | number)[] => {
+  const segmentOfValue = (): string | number | undefined => {
     const top = stack[stack.length - 1];
-    if (top === undefined) return [];
-    return top.kind === 'array' ? [...top.path, top.index] : [...top.path, top.pendingKey ?? ''];
+    if (top === undefined) return undefined;
+    return top.kind === 'array' ? top.index : (top.pendingKey ?? '');
   };
+  const pathOf = (): (string | number)[] => stack.slice(1).map((f) => f.segment as string | number);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
@@ -50,14 +52,13 @@ export function duplicateJsonKeys(text: string): DuplicateKey[] {
         const key = JSON.parse(text.slice(begin, i + 1)) as string;
         const first = top.keys.get(key);
         if (first !== undefined) {
-          found.push({ path: joinPath(...top.path, key), key, line, column: begin - lineStart + 1, firstLine: first });
+          found.push({ path: joinPath(...pathOf(), key), key, line, column: begin - lineStart + 1, firstLine: first });
         } else top.keys.set(key, line);
         top.pendingKey = key;
         top.expectKey = false;
       }
     } else if (c === '{' || c === '[') {
-      const path = pathOfValue();
-      stack.push({ kind: c === '{' ? 'object' : 'array', path, keys: new Map(), index: 0, expectKey: c === '{' });
+      stack.push({ kind: c === '{' ? 'object' : 'array', segment: segmentOfValue(), keys: new Map(), index: 0, expectKey: c === '{' });
     } else if (c === '}' || c === ']') {
       stack.pop();
     } else if (c === ',') {

@@ -44,10 +44,7 @@ export function assertOwnedOutput(outDir: string, folders: readonly string[], fi
     if (!stat.isFile() || !rootMarked) foreign.push(shown(p));
   }
   if (foreign.length > 0) {
-    throw new UserError(
-      `refusing to replace what iotkit did not write (no ${OUTPUT_MARKER} marker): move it away or choose another --out`,
-      foreign,
-    );
+    throw new UserError(`refusing to replace what iotkit did not write (no ${OUTPUT_MARKER} marker): move it away or choose another --out`, foreign);
   }
 }
 

@@ -40,7 +40,8 @@ export function checkDocumentShape(document: unknown): Problem[] {
     }
     if (path.length >= MAX_SPEC_DEPTH) {
       // One problem per too-deep branch is plenty; a thousand would drown the rest.
-      if (++tooDeep <= 3) error(path, `nests deeper than ${MAX_SPEC_DEPTH} levels: a spec (payload JSON Schemas included) nests at most ${MAX_SPEC_DEPTH} levels`);
+      if (++tooDeep <= 3)
+        error(path, `nests deeper than ${MAX_SPEC_DEPTH} levels: a spec (payload JSON Schemas included) nests at most ${MAX_SPEC_DEPTH} levels`);
       continue;
     }
     ancestors.add(value);
@@ -48,7 +49,8 @@ export function checkDocumentShape(document: unknown): Problem[] {
     const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i];
-      if (typeof key === 'string' && unpairedSurrogates(key).length > 0) error([...path, key], 'this key holds an unpaired UTF-16 surrogate (not a Unicode character)');
+      if (typeof key === 'string' && unpairedSurrogates(key).length > 0)
+        error([...path, key], 'this key holds an unpaired UTF-16 surrogate (not a Unicode character)');
       stack.push({ value: child, path: [...path, key] });
     }
   }

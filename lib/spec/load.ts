@@ -157,8 +157,9 @@ function describeExport(value: unknown): string | undefined {
  * position (`file:line:col: ERROR: ...`) on the lines after the first.
  */
 function loadErrorMessage(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const lines = e.message.split('\n').map((l) => l.trim());
+  // Not `instanceof Error`: an error from another realm (a VM context, a test runner's module system) is one too.
+  const text = typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+  const lines = text.split('\n').map((l) => l.trim());
   // Node appends "Require stack:" and the kit's own files to a missing module: not the user's business.
   const end = lines.findIndex((l) => l.startsWith('at ') || l === 'Require stack:');
   return lines

@@ -38,11 +38,7 @@ export function checkNameCollisions(spec: Spec, clouds: readonly Cloud[], proble
       .map(([n]) => n);
     report(azure('sinks', azureSinks), 'Azure resource (Azure names are case-insensitive)', problems);
     report(azure('fleets', Object.keys(spec.fleets)), 'Azure enrollment group or client group (Azure names are case-insensitive)', problems);
-    report(
-      azure('certificateAuthorities', Object.keys(spec.certificateAuthorities)),
-      'Azure certificate (Azure names are case-insensitive)',
-      problems,
-    );
+    report(azure('certificateAuthorities', Object.keys(spec.certificateAuthorities)), 'Azure certificate (Azure names are case-insensitive)', problems);
   }
   if (clouds.includes('gcp')) {
     const deadLetter = gcpDeadLetterTopicId(spec.name);

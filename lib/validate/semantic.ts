@@ -184,10 +184,16 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
       problems.independentError(at('retentionDays'), `a ${sink.kind} sink keeps no data: remove retentionDays`);
     }
     if (sink.kind === 'queue' && sink.retentionDays !== undefined && sink.retentionDays > 14) {
-      problems.independentError(at('retentionDays'), `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`);
+      problems.independentError(
+        at('retentionDays'),
+        `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`,
+      );
     }
     if (sink.kind === 'stream' && sink.retentionDays !== undefined && sink.retentionDays > 7) {
-      problems.independentError(at('retentionDays'), `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`);
+      problems.independentError(
+        at('retentionDays'),
+        `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`,
+      );
     }
     if (azureEventGrid && on.includes('azure') && capabilitiesOf('azure', spec.targets).sinks[sink.kind] === undefined) {
       problems.independentError(
@@ -427,7 +433,10 @@ function checkTargets(spec: Spec, problems: ProblemList): void {
   }
   const gcp = spec.targets.gcp;
   if (gcp?.maxDeliveryAttempts !== undefined && (gcp.maxDeliveryAttempts < 5 || gcp.maxDeliveryAttempts > 100)) {
-    problems.independentError('targets.gcp.maxDeliveryAttempts', `Pub/Sub dead-letter policies allow 5 to 100 delivery attempts, got ${gcp.maxDeliveryAttempts}`);
+    problems.independentError(
+      'targets.gcp.maxDeliveryAttempts',
+      `Pub/Sub dead-letter policies allow 5 to 100 delivery attempts, got ${gcp.maxDeliveryAttempts}`,
+    );
   }
   for (const cloud of CLOUDS) {
     const t = spec.targets[cloud];

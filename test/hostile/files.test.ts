@@ -40,7 +40,11 @@ const PLACES: Array<[string, (s: Loose, file: string) => void]> = [
 describe('special files named by a spec are refused, never read', () => {
   for (const [place, put] of PLACES) {
     test.each(SPECIAL)(`${place} = %s`, async (file, reason) => {
-      const specFile = writeJson(dir, `spec-${Math.random().toString(36).slice(2)}.json`, spec((s) => put(s, file)));
+      const specFile = writeJson(
+        dir,
+        `spec-${Math.random().toString(36).slice(2)}.json`,
+        spec((s) => put(s, file)),
+      );
       const out = path.join(dir, `out-${path.basename(specFile)}`);
       const run = await cli(['synth', '--spec', specFile, '--out', out]);
       expectRefused(run, `${place}: `, reason);
@@ -95,7 +99,11 @@ describe('encodings', () => {
     expectRefused(await cli(['validate', '--spec', yaml]), 'is not valid UTF-8', 'line 2, column 18');
     const pem = path.join(dir, 'latin1.pem');
     fs.writeFileSync(pem, Buffer.concat([fs.readFileSync(CA), Buffer.from([0xff])]));
-    const file = writeJson(dir, 'latin1-ca.json', spec((s) => (s.certificateAuthorities.main.certificates = [pem])));
+    const file = writeJson(
+      dir,
+      'latin1-ca.json',
+      spec((s) => (s.certificateAuthorities.main.certificates = [pem])),
+    );
     expectRefused(await cli(['validate', '--spec', file]), 'certificateAuthorities.main.certificates[0]: ', 'is not valid UTF-8');
   });
 

@@ -23,12 +23,24 @@ describe('filters: nesting and length', () => {
     ['10,000 nots', nots(10_000)],
     ['5,000 "not ("', mixed(5_000)],
   ])('%s', async (_, filter) => {
-    const file = writeJson(dir, `filter-${filter.length}-${filter.slice(0, 5).trim()}.json`, spec((s) => (s.routes[1].filter = filter)));
-    expectRefused(await cli(['validate', '--spec', file]), 'routes[1].filter: ', filter.length > MAX_FILTER_LENGTH ? `at most ${MAX_FILTER_LENGTH}` : `deeper than ${MAX_FILTER_DEPTH}`);
+    const file = writeJson(
+      dir,
+      `filter-${filter.length}-${filter.slice(0, 5).trim()}.json`,
+      spec((s) => (s.routes[1].filter = filter)),
+    );
+    expectRefused(
+      await cli(['validate', '--spec', file]),
+      'routes[1].filter: ',
+      filter.length > MAX_FILTER_LENGTH ? `at most ${MAX_FILTER_LENGTH}` : `deeper than ${MAX_FILTER_DEPTH}`,
+    );
   });
 
   test(`${MAX_FILTER_DEPTH} levels are still accepted`, async () => {
-    const file = writeJson(dir, 'filter-ok.json', spec((s) => (s.routes[1].filter = nested(MAX_FILTER_DEPTH))));
+    const file = writeJson(
+      dir,
+      'filter-ok.json',
+      spec((s) => (s.routes[1].filter = nested(MAX_FILTER_DEPTH))),
+    );
     expect((await cli(['validate', '--spec', file])).code).toBe(0);
   });
 });
@@ -37,7 +49,12 @@ describe('YAML: alias bombs and depth', () => {
   const bomb = (width: number, levels: number) => {
     const names = Array.from({ length: levels }, (_, i) => `l${i}`);
     const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
-    for (let i = 1; i < levels; i++) lines.push(`${names[i]}: &${names[i]} [${Array(width).fill(`*${names[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < levels; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(width)
+          .fill(`*${names[i - 1]}`)
+          .join(', ')}]`,
+      );
     return `name: bomb\n${lines.join('\n')}\n`;
   };
   const deepBlock = (n: number) => `name: deep\ndescription:\n${Array.from({ length: n }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n')} v\n`;
@@ -87,16 +104,24 @@ describe('JSON and payload schemas: depth and cycles', () => {
 
   test('a recursive $ref is a valid JSON Schema and is accepted', () => {
     const schema = { type: 'object', properties: { child: { $ref: '#' } } };
-    expect(() => compileSpec(spec((s) => (s.topics.telemetry.schema = schema)), { baseDir: BASE_DIR, now: new Date('2026-06-01') })).not.toThrow();
+    expect(() =>
+      compileSpec(
+        spec((s) => (s.topics.telemetry.schema = schema)),
+        { baseDir: BASE_DIR, now: new Date('2026-06-01') },
+      ),
+    ).not.toThrow();
   });
 
   test(`a payload schema ${MAX_SPEC_DEPTH - 4} levels deep is accepted`, () => {
     // topics.telemetry.schema is 3 levels; each schema level adds 2 (properties.a).
     expect(() =>
-      compileSpec(spec((s) => (s.topics.telemetry.schema = deepSchema(Math.floor((MAX_SPEC_DEPTH - 4) / 2)))), {
-        baseDir: BASE_DIR,
-        now: new Date('2026-06-01'),
-      }),
+      compileSpec(
+        spec((s) => (s.topics.telemetry.schema = deepSchema(Math.floor((MAX_SPEC_DEPTH - 4) / 2)))),
+        {
+          baseDir: BASE_DIR,
+          now: new Date('2026-06-01'),
+        },
+      ),
     ).not.toThrow();
   });
 });

@@ -158,8 +158,8 @@ describe('iotkit synth', () => {
     const io = capture();
     expect(await main(['synth', '--cloud', 'gcp', '--out', out], io)).toBe(0);
     expect(io.stderr.join('\n')).not.toContain('no synthesizer');
-    expect(fs.readdirSync(out).sort()).toEqual(['gcp', 'plan.json']);
-    expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['broker', 'device-contract.json', 'resources.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.iotkit-out', 'gcp', 'plan.json']);
+    expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['.iotkit-out', 'broker', 'device-contract.json', 'resources.json']);
     expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['bridge.acl', 'ca-homeDevices.pem', 'devices-homeDevices.acl', 'mosquitto.conf']);
   });
 

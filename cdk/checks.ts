@@ -14,11 +14,14 @@ import { concreteIotArnPrefix } from './policy/iot-policy';
 import { renderPolicy } from './policy/device-policy-document';
 import { renderClaimPolicy } from './policy/claim-policy-document';
 import { auditIotPolicy } from './policy/policy-audit';
+import { awsRegionProblem } from './regions';
 
 export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   const { layout, issues } = layoutAwsPlan(plan);
   const problems: Problem[] = issues.map((i) => ({ path: i.path, message: i.message, severity: i.severity }));
   const prefix = concreteIotArnPrefix(layout.region, layout.account);
+  const regionProblem = plan.targets.aws?.region === undefined ? undefined : awsRegionProblem(plan.targets.aws.region);
+  if (regionProblem !== undefined) problems.push({ path: 'targets.aws.region', message: regionProblem, severity: 'error' });
 
   for (const p of layout.policies.values()) {
     p.parts.forEach((grants, i) => {

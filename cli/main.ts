@@ -50,7 +50,9 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo): 
     if (e instanceof SpecError) {
       const errors = e.problems.filter((p) => p.severity === 'error');
       io.err(`invalid spec: ${errors.length} problem${errors.length === 1 ? '' : 's'}`);
-      for (const p of e.problems) io.err(`  ${formatProblem(p)}`);
+      for (const p of errors) io.err(`  ${formatProblem(p)}`);
+      // Warnings are not among the N problems: printed after the block, as on a valid spec.
+      for (const p of e.problems) if (p.severity === 'warning') io.err(formatProblem(p));
       return 1;
     }
     if (e instanceof UsageError) {

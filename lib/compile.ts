@@ -1,6 +1,7 @@
 import { loadSpecFile } from './spec/load';
 import type { Spec } from './spec/types';
 import { checkStructure } from './validate/structure';
+import { checkDocumentShape } from './spec/document-shape';
 import { checkSemantics } from './validate/semantic';
 import { checkCloudLimits } from './validate/cloud-limits';
 import { ProblemList, SpecError, type Problem } from './validate/problem';
@@ -12,6 +13,12 @@ export interface CompileOptions {
   readonly baseDir?: string;
   /** Clock for certificate expiry checks. @default new Date() */
   readonly now?: Date;
+  /**
+   * Each enabled cloud's plan checks (the CLI passes its backends'), run on
+   * the plan even when independent errors were found, so one run lists them all.
+   * @default none
+   */
+  readonly planChecks?: (plan: Plan) => readonly Problem[];
 }
 
 export interface CompileResult {
@@ -26,14 +33,29 @@ export interface CompileResult {
  * on a well-formed document) before anything is generated.
  */
 export function compileSpec(document: unknown, options: CompileOptions = {}): CompileResult {
-  const structural = checkStructure(document);
-  if (structural.length > 0) throw new SpecError(structural);
+  // Depth, size and cycles first: everything after this recurses into the document.
+  const shape = checkDocumentShape(document);
+  if (shape.length > 0) throw new SpecError(shape);
+  const structure = checkStructure(document);
+  // A value that breaks a format rule (a pattern, a length) is still a string: the other checks can go on.
+  if (structure.blocking.length > 0) throw new SpecError([...structure.blocking, ...structure.values]);
   const spec = document as Spec;
   const problems = new ProblemList();
+  problems.add(structure.values);
   const resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);
-  if (problems.errors.length > 0) throw new SpecError(problems.all);
-  const plan = buildPlan(spec, resolved);
-  checkCloudLimits(spec, plan, problems);
+  if (problems.blocksPlan) throw new SpecError(problems.all);
+  const independent = problems.errors.length > 0;
+  let plan: Plan;
+  try {
+    plan = buildPlan(spec, resolved);
+    checkCloudLimits(spec, plan, problems);
+    if (options.planChecks !== undefined) problems.add(options.planChecks(plan));
+  } catch (e) {
+    // With errors already found, a value they name may be one the planner or a
+    // cloud check cannot take: those errors are the explanation.
+    if (independent) throw new SpecError(problems.all);
+    throw e;
+  }
   if (problems.errors.length > 0) throw new SpecError(problems.all);
   return { plan, warnings: problems.warnings };
 }

@@ -5,10 +5,10 @@ import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { formatProblem } from '../../lib/validate/problem';
 import { CLOUDS, type Cloud } from '../../lib/spec/types';
-import { resetDir, stableJson, withStagingDir, writeFile } from '../../lib/output/write';
+import { assertOwnedOutput, resetDir, stableJson, withStagingDir, writeFile, writeOutputMarker } from '../../lib/output/write';
 import { SPEC_OPTION, displayPath, specPathFrom } from '../spec-option';
 import { backendOf } from '../backends';
-import { runPlanChecks } from '../plan-checks';
+import { collectPlanChecks } from '../plan-checks';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -22,7 +22,9 @@ what an earlier synth left in the output folder:
   out/azure/       Pulumi resource graph and the device contract
   out/gcp/         Pulumi resource graph, the device contract and the
                    Mosquitto configuration (broker/)
-Nothing is written when the spec is invalid (exit 1).
+Nothing is written when the spec is invalid (exit 1). synth replaces or
+removes plan.json and <cloud>/ only where its .iotkit-out marker shows it
+wrote them; anything else there is refused (exit 1), never deleted.
 
 Options:
   -s, --spec PATH    spec file (.ts, .json, .yaml) [default: the smart-home example]
@@ -41,9 +43,8 @@ Options:
     }
     const file = specPathFrom(values.spec, io.cwd);
     const outDir = path.resolve(io.cwd, values.out ?? 'out');
-    const { plan, warnings } = compileSpecFile(file);
-    const cloudWarnings = runPlanChecks(plan);
-    for (const w of [...warnings, ...cloudWarnings]) io.err(formatProblem(w));
+    const { plan, warnings } = compileSpecFile(file, { planChecks: collectPlanChecks });
+    for (const w of warnings) io.err(formatProblem(w));
     for (const o of plan.omissions) io.err(`note: ${o.cloud}: route "${o.route}" does not deliver to "${o.sink}": ${o.reason}`);
 
     const clouds: Cloud[] = cloudArg === 'all' ? [...plan.clouds] : [cloudArg as Cloud];
@@ -55,11 +56,15 @@ Options:
       throw new UserError(`--cloud ${cloudArg}: this version has no ${cloudArg} synthesizer yet (the plan is still written by --cloud all)`);
     }
 
+    // plan.json and every cloud folder are replaced or removed below: only if the kit wrote them.
+    assertOwnedOutput(outDir, CLOUDS, ['plan.json'], (p) => displayPath(p, io.cwd));
+
     // Everything is generated into a staging folder first and moved into
     // place only when every cloud succeeded: a failed synth leaves out/ as it was.
     const written = await withStagingDir(outDir, async (stage) => {
       const files = [path.join(stage, 'plan.json')];
       writeFile(files[0], stableJson(plan));
+      writeOutputMarker(stage);
       for (const cloud of clouds) {
         const backend = backendOf(cloud);
         if (backend === undefined) {
@@ -69,6 +74,7 @@ Options:
         const dir = path.join(stage, cloud);
         resetDir(dir);
         files.push(...(await backend.synthesize(plan, dir)));
+        writeOutputMarker(dir);
       }
       return files;
     });

@@ -2,7 +2,7 @@ import type { Command } from '../command';
 import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { formatProblem } from '../../lib/validate/problem';
-import { runPlanChecks } from '../plan-checks';
+import { collectPlanChecks } from '../plan-checks';
 import { SPEC_OPTION, displayPath, specPathFrom } from '../spec-option';
 
 export const validateCommand: Command = {
@@ -20,9 +20,8 @@ Options:
   async run(args, io) {
     const { values } = parseCommandArgs(args, SPEC_OPTION);
     const file = specPathFrom(values.spec, io.cwd);
-    const { plan, warnings } = compileSpecFile(file);
-    const cloudWarnings = runPlanChecks(plan);
-    for (const w of [...warnings, ...cloudWarnings]) io.err(formatProblem(w));
+    const { plan, warnings } = compileSpecFile(file, { planChecks: collectPlanChecks });
+    for (const w of warnings) io.err(formatProblem(w));
     io.out(
       `${displayPath(file, io.cwd)}: valid (${plan.topics.length} topics, ${plan.sinks.length} sinks, ${plan.routes.length} routes, ${plan.fleets.length} fleets; clouds: ${plan.clouds.join(', ')})`,
     );

@@ -6,8 +6,8 @@
  * ask for a CA certificate. Other requested extensions and subject attributes
  * are ignored: the device profile decides them.
  */
-import * as fs from 'node:fs';
 import { createPublicKey } from 'node:crypto';
+import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
 import { x509 } from './x509';
 import { CertificateFileError } from './errors';
 import { isValidDeviceId, DEVICE_ID_RULE } from './device-id';
@@ -26,12 +26,10 @@ const CSR_LABELS = ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'];
 
 export function readCsrText(absolutePath: string): string {
   try {
-    if (fs.statSync(absolutePath).isDirectory()) throw new CertificateFileError(absolutePath, `${absolutePath} is a folder, not a CSR file`);
-    return fs.readFileSync(absolutePath, 'utf8');
+    return readTextFile(absolutePath, { maxBytes: MAX_PEM_FILE_BYTES, what: 'CSR file' });
   } catch (e) {
-    if (e instanceof CertificateFileError) throw e;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'unknown error';
-    throw new CertificateFileError(absolutePath, code === 'ENOENT' ? `${absolutePath} does not exist` : `${absolutePath} cannot be read (${code})`);
+    if (e instanceof InputFileError) throw new CertificateFileError(absolutePath, e.message);
+    throw e;
   }
 }
 

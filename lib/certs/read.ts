@@ -5,11 +5,11 @@
  * the problem but never repeats file content: a wrong path may point at a
  * private key, and messages end up in CI logs.
  */
-import * as fs from 'node:fs';
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
 import { x509 } from './x509';
 import { CertificateFileError } from './errors';
 import { formatRfc4514 } from './dn';
+import { decodeText, InputFileError, MAX_PEM_FILE_BYTES, readRegularFile } from '../input/read-file';
 
 export interface ParsedCertificate {
   /** The path or label the certificate was read from. */
@@ -49,7 +49,7 @@ export interface ParsedCertificate {
 }
 
 /** Certificate files are small; anything bigger is the wrong file. */
-const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FILE_BYTES = MAX_PEM_FILE_BYTES;
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
@@ -103,13 +103,10 @@ export function parseCertificateBundlePem(pem: string, sourceLabel: string): Par
 function readText(absolutePath: string): string {
   let bytes: Buffer;
   try {
-    const stat = fs.statSync(absolutePath);
-    if (stat.isDirectory()) throw new CertificateFileError(absolutePath, `${absolutePath} is a folder, not a certificate file`);
-    if (stat.size > MAX_FILE_BYTES) throw new CertificateFileError(absolutePath, `${absolutePath} is too large (${stat.size} bytes) to be a PEM certificate`);
-    bytes = fs.readFileSync(absolutePath);
+    bytes = readRegularFile(absolutePath, { maxBytes: MAX_FILE_BYTES, what: 'certificate file' });
   } catch (e) {
-    if (e instanceof CertificateFileError) throw e;
-    throw new CertificateFileError(absolutePath, readFailure(absolutePath, e));
+    if (e instanceof InputFileError) throw new CertificateFileError(absolutePath, e.message);
+    throw e;
   }
   if (bytes.includes(0) || (bytes.length > 0 && bytes[0] === 0x30 && !bytes.includes('-----BEGIN'))) {
     throw new CertificateFileError(
@@ -117,15 +114,12 @@ function readText(absolutePath: string): string {
       `${absolutePath} is binary, not PEM text: if it is a DER certificate, convert it with "openssl x509 -inform der -in FILE -out FILE.pem"`,
     );
   }
-  return bytes.toString('utf8');
-}
-
-function readFailure(path: string, e: unknown): string {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'unknown error';
-  if (code === 'ENOENT') return `${path} does not exist`;
-  if (code === 'ENOTDIR') return `${path} does not exist (a parent is not a folder)`;
-  if (code === 'EACCES' || code === 'EPERM') return `${path} cannot be read: permission denied`;
-  return `${path} cannot be read (${code})`;
+  try {
+    return decodeText(bytes, absolutePath);
+  } catch (e) {
+    if (e instanceof InputFileError) throw new CertificateFileError(absolutePath, e.message);
+    throw e;
+  }
 }
 
 function noCertificateMessage(source: string, text: string, labels: readonly string[]): string {

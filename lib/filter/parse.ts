@@ -30,6 +30,7 @@ import type { ComparisonOp, FilterExpr, FilterLiteral, FilterRef } from './ast';
 import { describeToken, tokenize, type Token } from './lex';
 import { FilterSyntaxError } from './syntax-error';
 import { NUMERIC_KEY, QUOTED_KEY, TOPIC_PREFIX } from './syntax';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from '../spec/limits';
 
 export { FilterSyntaxError } from './syntax-error';
 export { formatFilter } from './format';
@@ -45,11 +46,16 @@ const EXPECT_RIGHT = "a field or a value: 'text', a number, true, false or null"
 type Operand = { readonly ref: FilterRef; readonly pos: number } | { readonly literal: FilterLiteral; readonly pos: number };
 
 export function parseFilter(text: string): FilterExpr {
+  if (text.length > MAX_FILTER_LENGTH) {
+    throw FilterSyntaxError.invalid(`the filter is ${text.length} characters long: at most ${MAX_FILTER_LENGTH} are accepted`, MAX_FILTER_LENGTH);
+  }
   return new Parser(tokenize(text)).parse();
 }
 
 class Parser {
   private index = 0;
+  /** Open parentheses and "not"s around the current position: bounded, so no input can overflow the stack. */
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -78,16 +84,30 @@ class Parser {
   }
 
   private parseNot(): FilterExpr {
-    if (this.acceptKeyword('not')) return { type: 'not', operand: this.parseNot() };
+    const token = this.peek();
+    if (this.acceptKeyword('not')) {
+      this.enter(token.pos);
+      const operand = this.parseNot();
+      this.depth--;
+      return { type: 'not', operand };
+    }
     return this.parsePrimary();
+  }
+
+  private enter(pos: number): void {
+    if (++this.depth > MAX_FILTER_DEPTH) {
+      throw FilterSyntaxError.invalid(`the filter nests deeper than ${MAX_FILTER_DEPTH} levels of parentheses and "not": simplify it`, pos);
+    }
   }
 
   private parsePrimary(): FilterExpr {
     const token = this.peek();
     if (token.kind === 'punct' && token.text === '(') {
       this.index++;
+      this.enter(token.pos);
       const inner = this.parseOr();
       this.expectPunct(')', '")" to close the "(" at column ' + (token.pos + 1));
+      this.depth--;
       return inner;
     }
     if (token.kind === 'keyword' && token.word === 'exists') {

@@ -1,5 +1,52 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UserError } from '../errors';
+
+/**
+ * Written by `synth` into the output folder and into each cloud folder it
+ * writes. `synth` replaces or removes `plan.json` and `<cloud>/` only where
+ * this marker says the kit wrote them: `--out ~` must never delete a
+ * folder of the user's that happens to be called `aws`.
+ */
+export const OUTPUT_MARKER = '.iotkit-out';
+const MARKER_TEXT = 'Written by iotkit synth, which replaces this folder on every run. Do not keep your own files here.\n';
+
+export function writeOutputMarker(dir: string): void {
+  writeFile(path.join(dir, OUTPUT_MARKER), MARKER_TEXT);
+}
+
+/**
+ * Refuses (UserError, before anything is written) when an entry synth would
+ * replace or remove exists but was not written by the kit: a cloud folder
+ * without its marker, `plan.json` in a folder without one, or either being
+ * something other than a plain folder or file (a symbolic link, say).
+ */
+export function assertOwnedOutput(outDir: string, folders: readonly string[], files: readonly string[], shown: (p: string) => string): void {
+  const foreign: string[] = [];
+  const lstat = (p: string) => {
+    try {
+      return fs.lstatSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const rootMarked = lstat(path.join(outDir, OUTPUT_MARKER))?.isFile() === true;
+  for (const name of folders) {
+    const p = path.join(outDir, name);
+    const stat = lstat(p);
+    if (stat === undefined) continue;
+    if (!stat.isDirectory() || lstat(path.join(p, OUTPUT_MARKER))?.isFile() !== true) foreign.push(shown(p));
+  }
+  for (const name of files) {
+    const p = path.join(outDir, name);
+    const stat = lstat(p);
+    if (stat === undefined) continue;
+    if (!stat.isFile() || !rootMarked) foreign.push(shown(p));
+  }
+  if (foreign.length > 0) {
+    throw new UserError(`refusing to replace what iotkit did not write (no ${OUTPUT_MARKER} marker): move it away or choose another --out`, foreign);
+  }
+}
 
 /**
  * Serialises JSON the same way everywhere in out/: two-space indent and a

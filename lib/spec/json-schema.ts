@@ -6,7 +6,26 @@
  * name what is wrong in the spec's own words.
  */
 
+import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../certs/device-id';
+
+/** The shape of every AWS region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`); which ones exist is the AWS backend's check. */
+export const AWS_REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$';
+
 const NAME = '^[A-Za-z][A-Za-z0-9_-]*$';
+
+/*
+ * Format rules are published here, with the sentence the validator prints
+ * as the description ("Thing: rule."), so editors flag a value as it is
+ * typed and the CLI's message says the same thing.
+ */
+/** Route names become AWS rule names, IoT Hub route names and Pub/Sub ids. */
+export const ROUTE_NAME_MAX_LENGTH = 48;
+const ROUTE_NAME = {
+  type: 'string',
+  pattern: '^[A-Za-z][A-Za-z0-9_]*$',
+  maxLength: ROUTE_NAME_MAX_LENGTH,
+  description: `Route name: must start with a letter and hold only letters, digits and "_" (at most ${ROUTE_NAME_MAX_LENGTH} characters): it names cloud resources (AWS rule names allow no "-").`,
+};
 const CLOUD = { enum: ['aws', 'azure', 'gcp'] };
 const TARGET_BASE = {
   enabled: { type: 'boolean', description: 'A listed target is enabled unless this is false.' },
@@ -28,7 +47,10 @@ export const SPEC_JSON_SCHEMA = {
     $schema: { type: 'string' },
     name: {
       type: 'string',
-      description: 'Project name: lowercase letters, digits and "-", starting with a letter, at most 24 characters.',
+      pattern: '^[a-z][a-z0-9-]*$',
+      maxLength: 24,
+      description:
+        'Project name: must be lowercase letters, digits and "-", start with a letter and be at most 24 characters (it prefixes cloud resource names).',
     },
     description: { type: 'string' },
     topics: {
@@ -74,7 +96,14 @@ export const SPEC_JSON_SCHEMA = {
         retain: { type: 'boolean' },
         format: { enum: ['json', 'binary'] },
         schema: { type: 'object' },
-        attributes: { type: 'array', items: { type: 'string' } },
+        attributes: {
+          type: 'array',
+          items: {
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$',
+            description: 'Payload path: is not a payload path (letters, digits, "_", dotted levels).',
+          },
+        },
         description: { type: 'string' },
       },
     },
@@ -100,7 +129,7 @@ export const SPEC_JSON_SCHEMA = {
       additionalProperties: false,
       required: ['name', 'from', 'to'],
       properties: {
-        name: { type: 'string' },
+        name: ROUTE_NAME,
         from: { type: 'string', description: 'a device-to-cloud topic name' },
         filter: { type: 'string', description: "e.g. temperature > 80 and topic.site = 'berlin'" },
         to: { type: 'array', items: { type: 'string' }, minItems: 1 },
@@ -122,7 +151,14 @@ export const SPEC_JSON_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             required: ['id'],
-            properties: { id: { type: 'string' }, csr: { type: 'string' } },
+            properties: {
+              id: {
+                type: 'string',
+                pattern: DEVICE_ID_PATTERN.source,
+                description: `Device id: is not a valid device id (${DEVICE_ID_RULE}): it becomes the thing name and certificate CN.`,
+              },
+              csr: { type: 'string' },
+            },
           },
         },
       },
@@ -143,7 +179,11 @@ export const SPEC_JSON_SCHEMA = {
       additionalProperties: false,
       properties: {
         ...TARGET_BASE,
-        region: { type: 'string' },
+        region: {
+          type: 'string',
+          pattern: AWS_REGION_PATTERN,
+          description: 'AWS region: is not an AWS region name (like "eu-central-1": two letters, words, a number, joined by "-").',
+        },
         account: { type: 'string', pattern: '^[0-9]{12}$' },
         logLevel: { enum: ['DEBUG', 'INFO', 'ERROR', 'WARN', 'DISABLED'] },
         audit: { type: 'boolean' },

@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { ProblemList, SpecError } from '../validate/problem';
+import { SpecError } from '../validate/problem';
+import { InputFileError, MAX_SPEC_FILE_BYTES, readTextFile } from '../input/read-file';
+import { duplicateJsonKeys } from './json-keys';
+import { duplicateYamlKeys } from './yaml-keys';
+import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
 
 /** A spec file read from disk, not yet validated. */
 export interface LoadedSpecFile {
@@ -24,44 +28,92 @@ const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.cjs', '.mjs']);
 export function loadSpecFile(specPath: string): LoadedSpecFile {
   const file = path.resolve(specPath);
   const baseDir = path.dirname(file);
-  const problems = new ProblemList();
-  if (!fs.existsSync(file)) {
-    problems.error('', `spec file ${specPath} does not exist`);
-    throw new SpecError(problems.all);
-  }
-  if (!fs.statSync(file).isFile()) {
-    problems.error('', `${specPath} is a directory, not a spec file (give a .ts, .json or .yaml file)`);
-    throw new SpecError(problems.all);
-  }
+  const fail = (message: string): never => {
+    throw new SpecError([{ path: '', severity: 'error', message }]);
+  };
+  if (!fs.existsSync(file)) fail(`spec file ${specPath} does not exist`);
+  if (fs.statSync(file).isDirectory()) fail(`${specPath} is a directory, not a spec file (give a .ts, .json or .yaml file)`);
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.json') return { document: parseJson(fs.readFileSync(file, 'utf8'), specPath), file, baseDir };
-  if (ext === '.yaml' || ext === '.yml') return { document: parseYaml(fs.readFileSync(file, 'utf8'), specPath), file, baseDir };
-  if (TS_EXTENSIONS.has(ext)) return { document: loadModule(file, specPath), file, baseDir };
-  problems.error('', `spec file ${specPath}: unsupported extension "${ext}" (use .ts, .json, .yaml or .yml)`);
-  throw new SpecError(problems.all);
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml' && !TS_EXTENSIONS.has(ext)) {
+    fail(`spec file ${specPath}: unsupported extension "${ext}" (use .ts, .json, .yaml or .yml)`);
+  }
+  let text = '';
+  try {
+    // Every format, TypeScript included, goes through the one reader: regular file, size cap, UTF-8.
+    text = readTextFile(file, { maxBytes: MAX_SPEC_FILE_BYTES, what: 'spec file', label: specPath });
+  } catch (e) {
+    if (e instanceof InputFileError) fail(e.message);
+    throw e;
+  }
+  if (ext === '.json') return { document: parseJson(text, specPath), file, baseDir };
+  if (ext === '.yaml' || ext === '.yml') return { document: parseYaml(text, specPath), file, baseDir };
+  return { document: loadModule(file, specPath), file, baseDir };
 }
 
 function parseJson(text: string, label: string): unknown {
+  let document: unknown;
   try {
-    return JSON.parse(text);
+    document = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw new SpecError([{ path: '', severity: 'error', message: `${label} is not valid JSON: ${message}` }]);
   }
-}
-
-function parseYaml(text: string, label: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // JSON.parse keeps the last of two equal keys without a word: a careless copy-paste would silently win.
+  const duplicates = duplicateJsonKeys(text);
+  if (duplicates.length > 0) {
     throw new SpecError(
-      doc.errors.map((e) => ({
-        path: '',
+      duplicates.map((d) => ({
+        path: d.path,
         severity: 'error' as const,
-        message: `${label} is not valid YAML: ${e.message.split('\n')[0]}${e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : ''}`,
+        message: `duplicate key "${d.key}" (line ${d.line}, column ${d.column}; first at line ${d.firstLine}): JSON would silently keep the last one`,
       })),
     );
   }
-  return doc.toJS();
+  return document;
+}
+
+function parseYaml(text: string, label: string): unknown {
+  const lineCounter = new YAML.LineCounter();
+  // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
+  if (doc.errors.length > 0) {
+    const seen = new Set<string>();
+    const problems = doc.errors
+      .map((e) => {
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+        const at = ` (line ${pos.line}, column ${pos.col})`;
+        if (e.code === 'RESOURCE_EXHAUSTION') {
+          return `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
+        }
+        return `${label} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${at}`;
+      })
+      .filter((m) => !seen.has(m) && seen.add(m) !== undefined);
+    throw new SpecError(problems.slice(0, 20).map((message) => ({ path: '', severity: 'error' as const, message })));
+  }
+  const duplicates = duplicateYamlKeys(doc, lineCounter);
+  if (duplicates.length > 0) {
+    throw new SpecError(
+      duplicates.map((d) => ({
+        path: d.path,
+        severity: 'error' as const,
+        message: `duplicate key "${d.key}" (line ${d.line}, column ${d.column}; first at line ${d.firstLine})`,
+      })),
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new SpecError([
+        {
+          path: '',
+          severity: 'error',
+          message: `${label} expands YAML aliases too often (more than ${MAX_YAML_ALIAS_COUNT} expansions of one anchor, as in an alias bomb): write the values out or use fewer aliases`,
+        },
+      ]);
+    }
+    throw e;
+  }
 }
 
 function loadModule(file: string, label: string): unknown {
@@ -75,10 +127,28 @@ function loadModule(file: string, label: string): unknown {
   }
   if (mod !== null && typeof mod === 'object') {
     const exports = mod as { default?: unknown; spec?: unknown };
-    if (exports.default !== undefined) return exports.default;
-    if (exports.spec !== undefined) return exports.spec;
+    const [name, value] = exports.default !== undefined ? ['default export', exports.default] : ['export "spec"', exports.spec];
+    if (value !== undefined) {
+      const got = describeExport(value);
+      if (got !== undefined) {
+        throw new SpecError([{ path: '', severity: 'error', message: `${label}: the ${name} must be the spec object (defineSpec({...})), got ${got}` }]);
+      }
+      return value;
+    }
   }
   throw new SpecError([{ path: '', severity: 'error', message: `${label} must export the spec as its default export or as "spec"` }]);
+}
+
+/** What a module exported instead of a spec object, or undefined when it is a plain object. */
+function describeExport(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function: call it and export its result';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  if (typeof (value as { then?: unknown }).then === 'function') {
+    return 'a Promise: iotkit loads specs synchronously (CDK and Pulumi programs read them too), so compute the spec without await, or read asynchronous data before running iotkit';
+  }
+  return undefined;
 }
 
 /**
@@ -87,9 +157,11 @@ function loadModule(file: string, label: string): unknown {
  * position (`file:line:col: ERROR: ...`) on the lines after the first.
  */
 function loadErrorMessage(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const lines = e.message.split('\n').map((l) => l.trim());
-  const end = lines.findIndex((l) => l.startsWith('at '));
+  // Not `instanceof Error`: an error from another realm (a VM context, a test runner's module system) is one too.
+  const text = typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+  const lines = text.split('\n').map((l) => l.trim());
+  // Node appends "Require stack:" and the kit's own files to a missing module: not the user's business.
+  const end = lines.findIndex((l) => l.startsWith('at ') || l === 'Require stack:');
   return lines
     .slice(0, end === -1 ? lines.length : end)
     .filter((l) => l !== '')

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
 import { x509 } from '../certs/x509';
 
 /** A problem reading a CSR file; the message never holds file contents. */
@@ -13,8 +13,13 @@ const CSR_PEM = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]+?-----END (NEW
 
 /** Reads a device's certificate signing request (public material only). */
 export function readCsrFile(file: string): ParsedCsr {
-  if (!fs.existsSync(file)) throw new CsrFileError(`CSR file ${file} does not exist`);
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readTextFile(file, { maxBytes: MAX_PEM_FILE_BYTES, what: 'CSR file', label: `CSR file ${file}` });
+  } catch (e) {
+    if (e instanceof InputFileError) throw new CsrFileError(e.message);
+    throw e;
+  }
   if (/PRIVATE KEY-----/.test(text)) {
     throw new CsrFileError(`${file} holds a private key, not a certificate signing request: give the CSR (the key stays on the device)`);
   }

@@ -30,9 +30,30 @@ export function routePath(route: { readonly index: number }, ...rest: readonly (
 /** Collects problems so a check can report all of them, not just the first. */
 export class ProblemList {
   private readonly items: Problem[] = [];
+  private blocking = 0;
 
+  /** An error after which the spec cannot be planned (an unknown name, an unparsable pattern or filter). */
   error(path: string, message: string): void {
     this.items.push({ path, message, severity: 'error' });
+    this.blocking++;
+  }
+
+  /**
+   * An error that leaves the spec plannable (a value a cloud refuses, a
+   * format, a collision): the plan is still built and checked, so problems
+   * that do not depend on this one are reported in the same run.
+   */
+  independentError(path: string, message: string): void {
+    this.items.push({ path, message, severity: 'error' });
+  }
+
+  /** Whether an error stops the plan from being built. */
+  get blocksPlan(): boolean {
+    return this.blocking > 0;
+  }
+
+  add(problems: readonly Problem[]): void {
+    this.items.push(...problems);
   }
 
   warning(path: string, message: string): void {

@@ -5,17 +5,19 @@ import { parseFilter, FilterSyntaxError } from '../filter/parse';
 import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
 import { parseTopicPattern, type TopicPattern } from '../topic/pattern';
 import { awsTopicLimits } from '../topic/aws-limits';
-import { toMqttFilter } from '../topic/render';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
 import { CertificateFileError } from '../certs/errors';
 import { checkCertificate, verifyChain } from '../certs/check';
-import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { readCsrFile, CsrFileError } from './csr';
 import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { jsonSchemaProblem } from './payload-schema';
+import { overlapMessage, topicOverlaps } from './topic-overlap';
+import { checkNameCollisions } from './name-collisions';
+import { ipv4RangeProblem } from './formats';
+import { own } from '../spec/own';
 
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
@@ -40,8 +42,6 @@ export interface SemanticOptions {
 
 /** Account may be empty (S3 bucket ARNs have none). */
 const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
-const SPEC_NAME = /^[a-z][a-z0-9-]{0,23}$/;
-const ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
 
 /**
  * Cross-reference and meaning checks on a structurally valid spec. Every
@@ -49,12 +49,6 @@ const ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
  */
 export function checkSemantics(spec: Spec, options: SemanticOptions, problems: ProblemList): ResolvedSpec {
   const clouds = enabledClouds(spec.targets);
-  if (!SPEC_NAME.test(spec.name)) {
-    problems.error(
-      'name',
-      `"${spec.name}" must be lowercase letters, digits and "-", start with a letter and be at most 24 characters (it prefixes cloud resource names)`,
-    );
-  }
   if (clouds.length === 0) {
     problems.error('targets', 'no cloud is enabled: add at least one of targets.aws, targets.azure, targets.gcp');
   }
@@ -65,12 +59,12 @@ export function checkSemantics(spec: Spec, options: SemanticOptions, problems: P
   const csrs = checkFleets(spec, options, problems);
   const { authorities, awsVerificationCertificates, roots } = checkAuthorities(spec, clouds, options, problems);
   checkTargets(spec, problems);
+  checkNameCollisions(spec, clouds, problems);
   return { topics, filters, authorities, awsVerificationCertificates, roots, csrs };
 }
 
 function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): Map<string, TopicPattern> {
   const parsed = new Map<string, TopicPattern>();
-  const byFilter = new Map<string, string>();
   const used = new Set<string>();
   for (const fleet of Object.values(spec.fleets)) {
     for (const t of [...fleet.publish, ...(fleet.subscribe ?? [])]) used.add(t);
@@ -95,20 +89,13 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       if (clouds.includes('aws')) {
         for (const reason of awsTopicLimits(result.pattern)) problems.error(at('pattern'), reason);
       }
-      const filter = toMqttFilter(result.pattern);
-      const other = byFilter.get(filter);
-      if (other !== undefined) {
-        problems.error(at('pattern'), `matches exactly the same MQTT topics as topics.${other} ("${filter}"): a message could not be told apart`);
-      } else {
-        byFilter.set(filter, name);
-      }
     }
     checkQos(spec, name, topic, clouds, problems);
     if (topic.retain === true && clouds.includes('azure') && !capabilitiesOf('azure', spec.targets).retain) {
       if (spec.targets.azure?.acceptRetainLoss === true) {
         problems.warning(at('retain'), 'Azure IoT Hub does not retain messages: on Azure this topic is delivered without retention');
       } else {
-        problems.error(
+        problems.independentError(
           at('retain'),
           'Azure IoT Hub does not retain messages: set retain to false, set targets.azure.acceptRetainLoss to true, or use targets.azure.broker "eventgrid"',
         );
@@ -124,15 +111,11 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
     if (format === 'binary' && (topic.attributes ?? []).length > 0) {
       problems.error(at('attributes'), 'payload fields cannot be promoted from a binary payload: use format "json" or remove attributes');
     }
-    (topic.attributes ?? []).forEach((attr, i) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(attr)) {
-        problems.error(joinPath('topics', name, 'attributes', i), `"${attr}" is not a payload path (letters, digits, "_", dotted levels)`);
-      }
-    });
     if (!used.has(name)) {
       problems.warning(at(), 'no fleet publishes or subscribes to this topic');
     }
   }
+  for (const o of topicOverlaps(parsed)) problems.independentError(joinPath('topics', o.second, 'pattern'), overlapMessage(o));
   return parsed;
 }
 
@@ -147,7 +130,7 @@ function checkQos(spec: Spec, name: string, topic: TopicSpec, clouds: readonly C
         `${service} supports QoS ${levels} only: this topic is delivered at QoS ${effectiveQos(capabilitiesOf(cloud, spec.targets), topic.qos)} there (at least once, duplicates possible)`,
       );
     } else {
-      problems.error(
+      problems.independentError(
         joinPath('topics', name, 'qos'),
         `QoS ${topic.qos} is not supported by ${service} (QoS ${levels} only): use qos 1, or set targets.${cloud}.acceptQosDowngrade to true to deliver at QoS 1 there`,
       );
@@ -167,7 +150,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
       if (sink.topic === undefined) {
         problems.error(at(), 'a republish sink needs "topic": the cloud-to-device topic to publish to');
       } else {
-        const target = spec.topics[sink.topic];
+        const target = own(spec.topics, sink.topic);
         if (target === undefined) {
           problems.error(at('topic'), unknownName('topic', sink.topic, Object.keys(spec.topics)));
         } else if (target.direction !== 'cloud-to-device') {
@@ -175,13 +158,13 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
         }
       }
       if (on.includes('azure') && capabilitiesOf('azure', spec.targets).sinks.republish === undefined) {
-        problems.error(
+        problems.independentError(
           at('kind'),
           `Azure IoT Hub routing cannot republish to devices: set sinks.${name}.clouds to ${JSON.stringify(on.filter((c) => c !== 'azure'))} (and send commands from a function reading a "stream" sink on Azure)`,
         );
       }
     } else if (sink.topic !== undefined) {
-      problems.error(at('topic'), `only republish sinks take a topic (this one is "${sink.kind}")`);
+      problems.independentError(at('topic'), `only republish sinks take a topic (this one is "${sink.kind}")`);
     }
     if (sink.kind === 'function') {
       if (on.includes('aws') && sink.existing?.aws === undefined) {
@@ -192,22 +175,28 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
       }
     }
     if (sink.existing?.aws !== undefined && !AWS_ARN.test(sink.existing.aws)) {
-      problems.error(at('existing', 'aws'), `"${sink.existing.aws}" is not an AWS ARN`);
+      problems.independentError(at('existing', 'aws'), `"${sink.existing.aws}" is not an AWS ARN`);
     }
     if (sink.kind === 'function' && sink.existing?.gcp !== undefined && !/^https:\/\/[^\s]+$/.test(sink.existing.gcp)) {
-      problems.error(at('existing', 'gcp'), `"${sink.existing.gcp}" is not an https:// push endpoint (Pub/Sub pushes over HTTPS only)`);
+      problems.independentError(at('existing', 'gcp'), `"${sink.existing.gcp}" is not an https:// push endpoint (Pub/Sub pushes over HTTPS only)`);
     }
     if (sink.retentionDays !== undefined && (sink.kind === 'function' || sink.kind === 'republish')) {
-      problems.error(at('retentionDays'), `a ${sink.kind} sink keeps no data: remove retentionDays`);
+      problems.independentError(at('retentionDays'), `a ${sink.kind} sink keeps no data: remove retentionDays`);
     }
     if (sink.kind === 'queue' && sink.retentionDays !== undefined && sink.retentionDays > 14) {
-      problems.error(at('retentionDays'), `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`);
+      problems.independentError(
+        at('retentionDays'),
+        `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`,
+      );
     }
     if (sink.kind === 'stream' && sink.retentionDays !== undefined && sink.retentionDays > 7) {
-      problems.error(at('retentionDays'), `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`);
+      problems.independentError(
+        at('retentionDays'),
+        `streams keep data at most 7 days on every cloud's standard tier (Event Hubs Standard), got ${sink.retentionDays}`,
+      );
     }
     if (azureEventGrid && on.includes('azure') && capabilitiesOf('azure', spec.targets).sinks[sink.kind] === undefined) {
-      problems.error(
+      problems.independentError(
         at('kind'),
         `the Event Grid MQTT broker routes through event subscriptions, which deliver to Event Hubs, Service Bus queues and functions only ("stream", "queue", "function"): use one of those on Azure, or set sinks.${name}.clouds without "azure"`,
       );
@@ -220,16 +209,13 @@ function checkRoutes(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, prob
   const names = new Map<string, number>();
   spec.routes.forEach((route, i) => {
     const at = (...field: (string | number)[]) => joinPath('routes', i, ...field);
-    if (!ROUTE_NAME.test(route.name)) {
-      problems.error(at('name'), `"${route.name}" must start with a letter and hold only letters, digits and "_" (at most 48): it names cloud resources`);
-    }
     const key = route.name.toLowerCase();
     const previous = names.get(key);
     if (previous !== undefined)
       problems.error(at('name'), `duplicate route name "${route.name}" (also routes[${previous}]; names are case-insensitive on Azure)`);
     else names.set(key, i);
 
-    const topic = spec.topics[route.from];
+    const topic = own(spec.topics, route.from);
     if (topic === undefined) {
       problems.error(at('from'), unknownName('topic', route.from, Object.keys(spec.topics)));
     } else if (topic.direction !== 'device-to-cloud') {
@@ -239,7 +225,7 @@ function checkRoutes(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, prob
     route.to.forEach((sinkName, j) => {
       if (seenSinks.has(sinkName)) problems.error(at('to', j), `sink "${sinkName}" is listed twice`);
       seenSinks.add(sinkName);
-      const sink = spec.sinks[sinkName];
+      const sink = own(spec.sinks, sinkName);
       if (sink === undefined) {
         problems.error(at('to', j), unknownName('sink', sinkName, Object.keys(spec.sinks)));
         return;
@@ -327,7 +313,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
   const deviceOwner = new Map<string, string>();
   for (const [name, fleet] of Object.entries(spec.fleets)) {
     const at = (...field: (string | number)[]) => joinPath('fleets', name, ...field);
-    if (spec.certificateAuthorities[fleet.certificateAuthority] === undefined) {
+    if (own(spec.certificateAuthorities, fleet.certificateAuthority) === undefined) {
       problems.error(at('certificateAuthority'), unknownName('certificate authority', fleet.certificateAuthority, Object.keys(spec.certificateAuthorities)));
     }
     const checkList = (field: 'publish' | 'subscribe', direction: TopicSpec['direction']) => {
@@ -335,7 +321,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
       (fleet[field] ?? []).forEach((t, i) => {
         if (seen.has(t)) problems.error(at(field, i), `topic "${t}" is listed twice`);
         seen.add(t);
-        const topic = spec.topics[t];
+        const topic = own(spec.topics, t);
         if (topic === undefined) problems.error(at(field, i), unknownName('topic', t, Object.keys(spec.topics)));
         else if (topic.direction !== direction) {
           problems.error(
@@ -348,18 +334,13 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
     checkList('publish', 'device-to-cloud');
     checkList('subscribe', 'cloud-to-device');
     (fleet.devices ?? []).forEach((device, i) => {
-      if (!DEVICE_ID_PATTERN.test(device.id)) {
-        problems.error(
-          at('devices', i, 'id'),
-          `"${device.id}" is not a valid device id (letters, digits, ":", "_", "-", at most 128): it becomes the thing name and certificate CN`,
-        );
-      }
       const owner = deviceOwner.get(device.id);
       if (owner !== undefined) problems.error(at('devices', i, 'id'), `device "${device.id}" is also listed in ${owner}`);
       else deviceOwner.set(device.id, at('devices', i));
       if (device.csr !== undefined) {
+        const csrFile = path.resolve(options.baseDir, device.csr);
         try {
-          const csr = readCsrFile(path.resolve(options.baseDir, device.csr));
+          const csr = readCsrFile(csrFile);
           if (csr.commonName !== device.id) {
             problems.error(at('devices', i, 'csr'), `the CSR's subject CN is "${csr.commonName ?? ''}", expected the device id "${device.id}"`);
           } else {
@@ -367,7 +348,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
           }
         } catch (e) {
           if (!(e instanceof CsrFileError)) throw e;
-          problems.error(at('devices', i, 'csr'), e.message);
+          problems.error(at('devices', i, 'csr'), e.message.split(csrFile).join(device.csr));
         }
       }
     });
@@ -392,7 +373,7 @@ function checkAuthorities(
       const cert = readCert(file, options.baseDir, at, problems);
       if (cert === undefined) return;
       const { errors, warnings } = checkCertificate(cert, { role: 'ca', now: options.now });
-      errors.forEach((m) => problems.error(at, m));
+      errors.forEach((m) => problems.independentError(at, m));
       warnings.forEach((m) => problems.warning(at, m));
       if (certs.some((c) => c.sha256 === cert.sha256)) problems.error(at, `${file} is listed twice`);
       certs.push(cert);
@@ -402,7 +383,7 @@ function checkAuthorities(
     const root = ca.root === undefined ? undefined : readCert(ca.root, options.baseDir, rootAt, problems);
     if (root !== undefined) {
       const { errors } = checkCertificate(root, { role: 'ca', now: options.now });
-      errors.forEach((m) => problems.error(rootAt, m));
+      errors.forEach((m) => problems.independentError(rootAt, m));
       if (!root.selfIssued) problems.error(rootAt, `${ca.root} is not a root (self-signed) certificate: its issuer is ${root.issuer}`);
       else {
         roots.set(name, root);
@@ -446,13 +427,16 @@ function checkTargets(spec: Spec, problems: ProblemList): void {
       if (!routeNames.has(r)) problems.error(joinPath('targets', 'azure', 'builtInEvents', i), unknownName('route', r, [...routeNames]));
     });
     (azure.allowedIpRanges ?? []).forEach((r, i) => {
-      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r))
-        problems.error(joinPath('targets', 'azure', 'allowedIpRanges', i), `"${r}" is not an IPv4 address or CIDR range`);
+      const reason = ipv4RangeProblem(r);
+      if (reason !== undefined) problems.independentError(joinPath('targets', 'azure', 'allowedIpRanges', i), reason);
     });
   }
   const gcp = spec.targets.gcp;
   if (gcp?.maxDeliveryAttempts !== undefined && (gcp.maxDeliveryAttempts < 5 || gcp.maxDeliveryAttempts > 100)) {
-    problems.error('targets.gcp.maxDeliveryAttempts', `Pub/Sub dead-letter policies allow 5 to 100 delivery attempts, got ${gcp.maxDeliveryAttempts}`);
+    problems.independentError(
+      'targets.gcp.maxDeliveryAttempts',
+      `Pub/Sub dead-letter policies allow 5 to 100 delivery attempts, got ${gcp.maxDeliveryAttempts}`,
+    );
   }
   for (const cloud of CLOUDS) {
     const t = spec.targets[cloud];

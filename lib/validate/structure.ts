@@ -7,13 +7,24 @@ import { closest } from './suggest';
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateShape = ajv.compile(SPEC_JSON_SCHEMA);
 
+export interface StructureProblems {
+  /** Wrong types, missing or unknown fields, enums: nothing else can be checked reliably. */
+  readonly blocking: Problem[];
+  /** A string value breaking a published format rule (pattern, length): the other checks still run. */
+  readonly values: Problem[];
+}
+
+/** Keywords whose failure leaves a value of the right type (a string that breaks a format rule). */
+const VALUE_KEYWORDS = new Set(['pattern', 'maxLength', 'minLength']);
+
 /**
  * Structural checks against the published JSON Schema: types, required and
- * unknown fields, enums. Messages speak the spec's language, not Ajv's.
+ * unknown fields, enums, and the format rules published there (names,
+ * device ids). Messages speak the spec's language, not Ajv's.
  */
-export function checkStructure(document: unknown): Problem[] {
-  if (validateShape(document)) return [];
-  const problems: Problem[] = [];
+export function checkStructure(document: unknown): StructureProblems {
+  const result: StructureProblems = { blocking: [], values: [] };
+  if (validateShape(document)) return result;
   const seen = new Set<string>();
   for (const e of validateShape.errors ?? []) {
     const p = toProblem(e);
@@ -21,9 +32,20 @@ export function checkStructure(document: unknown): Problem[] {
     const key = `${p.path}\u0000${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push(p);
+    (VALUE_KEYWORDS.has(e.keyword) && e.propertyName === undefined ? result.values : result.blocking).push(p);
   }
-  return problems;
+  return result;
+}
+
+/**
+ * The rule a schema states in its description as "Thing: rule." (the same
+ * sentence editors show), so a message and the published schema cannot drift.
+ */
+function publishedRule(e: ErrorObject): string | undefined {
+  const description = (e.parentSchema as { description?: unknown } | undefined)?.description;
+  if (typeof description !== 'string') return undefined;
+  const match = /^[^:]+: (.*)\.$/s.exec(description);
+  return match?.[1];
 }
 
 function pointerParts(pointer: string): (string | number)[] {
@@ -63,10 +85,17 @@ function toProblem(e: ErrorObject): Problem | undefined {
       return error(`must list at least ${String(params.limit)} item(s)`);
     case 'minimum':
       return error(`must be at least ${String(params.limit)}, got ${JSON.stringify(e.data)}`);
+    case 'maxLength':
+    case 'minLength':
     case 'pattern':
       if (e.propertyName !== undefined) {
         return error(`name "${e.propertyName}" must start with a letter and hold only letters, digits, "_" and "-"`, joinPath(...parts, e.propertyName));
       }
+      {
+        const rule = publishedRule(e);
+        if (rule !== undefined) return error(`${JSON.stringify(e.data)} ${rule}`);
+      }
+      if (e.keyword !== 'pattern') return error(e.message ?? 'is invalid');
       return error(`${JSON.stringify(e.data)} does not match ${String(params.pattern)}`);
     case 'propertyNames':
       return undefined; // reported by the nested `pattern` error below, with the name

@@ -24,9 +24,9 @@ test('synth --cloud aws writes the plan and one template per stack, as stable JS
   const out = path.join(tmpDir(), 'out');
   const io = capture();
   expect(await main(['synth', '--spec', EXAMPLES['industrial-plant'], '--cloud', 'aws', '--out', out], io)).toBe(0);
-  expect(listFiles(out)).toEqual(['aws/iotkit-plant-devices-1.template.json', 'aws/iotkit-plant.template.json', 'plan.json']);
+  expect(listFiles(out)).toEqual(['.iotkit-out', 'aws/.iotkit-out', 'aws/iotkit-plant-devices-1.template.json', 'aws/iotkit-plant.template.json', 'plan.json']);
   expect(io.stdout.map((l) => path.basename(l))).toEqual(['plan.json', 'iotkit-plant.template.json', 'iotkit-plant-devices-1.template.json']);
-  for (const f of listFiles(out).filter((x) => x.startsWith('aws/'))) {
+  for (const f of listFiles(out).filter((x) => x.startsWith('aws/') && !x.endsWith('.iotkit-out'))) {
     const text = fs.readFileSync(path.join(out, f), 'utf8');
     expect(stableJson(sortKeys(JSON.parse(text)))).toBe(text);
   }

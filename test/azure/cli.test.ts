@@ -29,7 +29,14 @@ test('synth --cloud azure writes the plan, the resource graph, the device contra
     expect(io.stdout.map((l) => path.basename(l))).toEqual(['plan.json', 'device-contract.json', 'enrollment-groups.json', 'resources.json']);
   }
   const a = readTree(first);
-  expect(Object.keys(a).sort()).toEqual(['azure/device-contract.json', 'azure/enrollment-groups.json', 'azure/resources.json', 'plan.json']);
+  expect(Object.keys(a).sort()).toEqual([
+    '.iotkit-out',
+    'azure/.iotkit-out',
+    'azure/device-contract.json',
+    'azure/enrollment-groups.json',
+    'azure/resources.json',
+    'plan.json',
+  ]);
   expect(readTree(second)).toEqual(a);
 });
 

@@ -141,12 +141,16 @@ describe('iotkit synth', () => {
 
   test('out/ mirrors exactly the last synth: folders from an earlier one are removed', async () => {
     const out = tmpDir();
-    fs.mkdirSync(path.join(out, 'aws'));
+    // As an earlier synth left them: each folder carries the kit's marker.
+    for (const cloud of ['aws', 'gcp']) {
+      fs.mkdirSync(path.join(out, cloud));
+      fs.writeFileSync(path.join(out, cloud, '.iotkit-out'), 'x');
+    }
     fs.writeFileSync(path.join(out, 'aws', 'stale.template.json'), '{}');
-    fs.mkdirSync(path.join(out, 'gcp'));
     const spec = path.join('examples', 'transportation', 'iotkit.spec.json');
     expect(await main(['synth', '--spec', spec, '--cloud', 'azure', '--out', out], capture())).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['azure', 'plan.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.iotkit-out', 'azure', 'plan.json']);
+    expect(fs.existsSync(path.join(out, 'azure', '.iotkit-out'))).toBe(true);
   });
 
   test('--cloud gcp writes the GCP graph, the device contract and the broker configuration', async () => {
@@ -154,8 +158,8 @@ describe('iotkit synth', () => {
     const io = capture();
     expect(await main(['synth', '--cloud', 'gcp', '--out', out], io)).toBe(0);
     expect(io.stderr.join('\n')).not.toContain('no synthesizer');
-    expect(fs.readdirSync(out).sort()).toEqual(['gcp', 'plan.json']);
-    expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['broker', 'device-contract.json', 'resources.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.iotkit-out', 'gcp', 'plan.json']);
+    expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['.iotkit-out', 'broker', 'device-contract.json', 'resources.json']);
     expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['bridge.acl', 'ca-homeDevices.pem', 'devices-homeDevices.acl', 'mosquitto.conf']);
   });
 

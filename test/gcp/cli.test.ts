@@ -32,6 +32,8 @@ test('synth --cloud gcp writes the plan, the resource graph, the device contract
   }
   const a = readTree(first);
   expect(Object.keys(a).sort()).toEqual([
+    '.iotkit-out',
+    'gcp/.iotkit-out',
     'gcp/broker/bridge.acl',
     'gcp/broker/ca-plant.pem',
     'gcp/broker/devices-plant.acl',

@@ -16,6 +16,7 @@ import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { jsonSchemaProblem } from './payload-schema';
+import { checkGrantReach } from './grant-reach';
 
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
@@ -63,6 +64,7 @@ export function checkSemantics(spec: Spec, options: SemanticOptions, problems: P
   checkSinks(spec, clouds, problems);
   const filters = checkRoutes(spec, topics, problems);
   const csrs = checkFleets(spec, options, problems);
+  checkGrantReach(spec, topics, problems);
   const { authorities, awsVerificationCertificates, roots } = checkAuthorities(spec, clouds, options, problems);
   checkTargets(spec, problems);
   return { topics, filters, authorities, awsVerificationCertificates, roots, csrs };

@@ -13,10 +13,10 @@
  * policy. The few registration calls that have no resource-level
  * permissions get `*`.
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { iotArn } from './arn';
+import { iotArn, serviceTrustConditions } from './arn';
 
 export interface ProvisioningRoleProps {
   /** Thing groups provisioned things join (names). */
@@ -89,7 +89,7 @@ export class ProvisioningRole extends Construct {
     ];
     this.role = new Role(this, 'Role', {
       description: 'AWS IoT provisioning of iotkit fleets',
-      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: serviceTrustConditions('iot') }),
       inlinePolicies: { Provisioning: new PolicyDocument({ statements }) },
     });
     const why =

@@ -146,7 +146,8 @@ export class IotkitStack extends Stack {
 
     if (layout.devicesStacks.length > 0) {
       const enumerated = plan.fleets.filter((f) => f.devices.length > 0).map((f) => fleetThingName(plan, f.name));
-      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated });
+      const thingNames = plan.fleets.flatMap((f) => f.devices.map((d) => d.id));
+      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated, thingNames });
       this.membershipServiceToken = provider.serviceToken;
     }
   }

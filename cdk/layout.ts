@@ -46,6 +46,7 @@ import { concreteIotArnPrefix } from './policy/iot-policy';
 import { deviceGrants, packGrants, type PolicyGrant } from './policy/device-policy-document';
 import { mapAwsSink, type AwsSinkMapping } from './sink-mapping';
 import { caRegistrations, type CaRegistration } from './provisioning/certificate-modes';
+import { MAX_MANAGED_POLICIES, thingArnGroups } from './policy/thing-arn-groups';
 
 /** The margin under CloudFormation's 500 resources per stack that a stack may use. */
 export const SAFE_RESOURCES_PER_STACK = 400;
@@ -105,6 +106,8 @@ export interface AwsLayout {
   readonly region: string;
   readonly account?: string;
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
+  /** Provisioning may only create or change the things the spec enumerates (targets.aws.onlyEnumeratedDevices). */
+  readonly onlyEnumeratedDevices: boolean;
   readonly logLevel: NonNullable<AwsTarget['logLevel']>;
   readonly audit: boolean;
   readonly mainStackName: string;
@@ -144,7 +147,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
   const issues: LayoutIssue[] = [];
   const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
   const target = plan.targets.aws ?? { ...TARGET_DEFAULTS.aws, account: undefined };
-  const { region, provisioning } = target;
+  const { region, provisioning, onlyEnumeratedDevices } = target;
   const topics = new Map(plan.topics.map((t) => [t.name, t]));
 
   const sinks = new Map<string, AwsSinkMapping>();
@@ -200,6 +203,21 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
         }
       }
     }
+    if (onlyEnumeratedDevices) {
+      for (const f of plan.fleets.filter((x) => x.certificateAuthority === authority.name && x.devices.length === 0)) {
+        error(
+          joinPath('fleets', f.name, 'devices'),
+          `targets.aws.onlyEnumeratedDevices lets only listed devices register, and fleet "${f.name}" lists none: list its devices (fleets.${f.name}.devices) or turn the option off`,
+        );
+      }
+      const things = plan.fleets.filter((x) => x.certificateAuthority === authority.name).flatMap((x) => x.devices.map((d) => d.id));
+      if (thingArnGroups(things) === undefined) {
+        error(
+          joinPath('certificateAuthorities', authority.name),
+          `targets.aws.onlyEnumeratedDevices lists each thing in the provisioning role, and the ${things.length} devices of this CA's fleets need more than ${MAX_MANAGED_POLICIES} IAM managed policies: split the fleets over several CAs or turn the option off`,
+        );
+      }
+    }
     if (provisioning === 'fleet-template') {
       const claim = claimPolicyName(plan, authority.name);
       if (!AWS_IOT_POLICY_NAME.test(claim))
@@ -246,6 +264,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
       region,
       ...(target.account !== undefined ? { account: target.account } : {}),
       provisioning,
+      onlyEnumeratedDevices,
       logLevel: target.logLevel,
       audit: target.audit,
       mainStackName: mainStackName(plan),

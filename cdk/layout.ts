@@ -26,7 +26,7 @@
  */
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
-import type { Plan, PlanDevice, PlanRoute, PlanTopic } from '../lib/plan/types';
+import type { Plan, PlanDevice, PlanFleet, PlanRoute, PlanTopic } from '../lib/plan/types';
 import type { AwsTarget } from '../lib/spec/types';
 import { joinPath } from '../lib/validate/problem';
 import { awsRuleName } from '../lib/naming';
@@ -242,6 +242,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     provisioning,
     audit: target.audit,
     hasDevices: devicesStacks.length > 0,
+    thingPolicies: thingPolicyCount(plan, authorities, onlyEnumeratedDevices),
   });
   const rulesTotal = rules.reduce((n, r) => n + ruleResourceCount(r, sinks), 0);
   const rulesStacks = main.total + rulesTotal <= SAFE_RESOURCES_PER_STACK ? [] : layoutRules(plan, rules, sinks);
@@ -367,6 +368,17 @@ function layoutRules(plan: Plan, rules: readonly RuleLayout[], sinks: ReadonlyMa
   }
 }
 
+/** Managed policies the main stack creates to name enumerated things (see FleetMembershipProvider and ProvisioningRole). */
+function thingPolicyCount(plan: Plan, authorities: readonly AuthorityLayout[], onlyEnumeratedDevices: boolean): number {
+  const ids = (fleets: readonly PlanFleet[]) => fleets.flatMap((f) => f.devices.map((d) => d.id));
+  const all = ids(plan.fleets);
+  let n = all.length > 0 ? (thingArnGroups(all)?.length ?? 0) : 0;
+  if (onlyEnumeratedDevices) {
+    for (const a of authorities) n += thingArnGroups(ids(plan.fleets.filter((f) => a.fleets.includes(f.name))))?.length ?? 0;
+  }
+  return n;
+}
+
 interface MainStackInputs {
   readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
   readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
@@ -374,6 +386,8 @@ interface MainStackInputs {
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
   readonly audit: boolean;
   readonly hasDevices: boolean;
+  /** Managed policies listing enumerated things: the membership function's, and per authority the provisioning role's (onlyEnumeratedDevices). */
+  readonly thingPolicies: number;
 }
 
 interface MainStackEstimate {
@@ -429,5 +443,6 @@ function estimateMainStack(m: MainStackInputs): MainStackEstimate {
   fixed += 2; // IoT logging + its role
   if (m.audit) fixed += 3; // audit configuration + role + scheduled audit
   if (m.hasDevices) fixed += 3; // thing-group membership function + role + log group
+  fleets += m.thingPolicies; // managed policies naming enumerated things
   return { total: fixed + sinks + fleets + authorities, byPart: { sinks, fleets, certificateAuthorities: authorities }, fixed };
 }

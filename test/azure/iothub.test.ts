@@ -154,7 +154,8 @@ describe.each([
       minTlsVersion: '1.2',
       publicNetworkAccess: 'Enabled',
     });
-    expect(props.authorizationPolicies).toEqual([{ keyName: 'dps-link', rights: 'RegistryWrite, ServiceConnect, DeviceConnect' }]);
+    // DPS registers devices and reads the registry (issue #9): it never connects as a device.
+    expect(props.authorizationPolicies).toEqual([{ keyName: 'dps-link', rights: 'RegistryWrite, ServiceConnect' }]);
     expect(props.networkRuleSets).toBeUndefined();
   });
 

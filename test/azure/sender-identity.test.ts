@@ -57,7 +57,7 @@ describe('fleets DPS cannot tell apart', () => {
     expect(problems).toEqual([
       expect.objectContaining({
         severity: 'error',
-        message: expect.stringMatching(/^fleets "sensors", "locks" share this CA but publish different topics: .*Give each fleet its own issuing CA/),
+        message: expect.stringMatching(/^fleets "locks", "sensors" share this CA but publish different topics: .*Give each fleet its own issuing CA/),
       }),
     ]);
   });

@@ -210,6 +210,7 @@ function eventGridContract(plan: Plan, settings: AzureSettings): DeviceContract 
     },
     notes: [
       'Publish and subscribe on the native topics; {deviceId} must be the client authentication name, other variables are one topic level each.',
+      "Enforced by the broker: {deviceId} is ${client.authenticationName} in every topic template, so a client publishes and subscribes only as itself; a client may use only the topics its fleet's client group (attributes.fleet, set by the kit) is bound to.",
       'For JSON payloads set the MQTT 5 content type "application/json" (or payload format indicator 1): routing then passes the payload as CloudEvent data, which route filters read.',
       'The broker accepts QoS 0 and 1.',
       'The host name is the namespace MQTT host name (pulumi stack output mqttHostName).',

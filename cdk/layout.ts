@@ -26,7 +26,7 @@
  */
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
-import type { Plan, PlanDevice, PlanRoute, PlanTopic } from '../lib/plan/types';
+import type { Plan, PlanDevice, PlanFleet, PlanRoute, PlanTopic } from '../lib/plan/types';
 import type { AwsTarget } from '../lib/spec/types';
 import { joinPath } from '../lib/validate/problem';
 import { awsRuleName } from '../lib/naming';
@@ -46,6 +46,7 @@ import { concreteIotArnPrefix } from './policy/iot-policy';
 import { deviceGrants, packGrants, type PolicyGrant } from './policy/device-policy-document';
 import { mapAwsSink, type AwsSinkMapping } from './sink-mapping';
 import { caRegistrations, type CaRegistration } from './provisioning/certificate-modes';
+import { MAX_MANAGED_POLICIES, thingArnGroups } from './policy/thing-arn-groups';
 
 /** The margin under CloudFormation's 500 resources per stack that a stack may use. */
 export const SAFE_RESOURCES_PER_STACK = 400;
@@ -105,6 +106,8 @@ export interface AwsLayout {
   readonly region: string;
   readonly account?: string;
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
+  /** Provisioning may only create or change the things the spec enumerates (targets.aws.onlyEnumeratedDevices). */
+  readonly onlyEnumeratedDevices: boolean;
   readonly logLevel: NonNullable<AwsTarget['logLevel']>;
   readonly audit: boolean;
   readonly mainStackName: string;
@@ -144,7 +147,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
   const issues: LayoutIssue[] = [];
   const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
   const target = plan.targets.aws ?? { ...TARGET_DEFAULTS.aws, account: undefined };
-  const { region, provisioning } = target;
+  const { region, provisioning, onlyEnumeratedDevices } = target;
   const topics = new Map(plan.topics.map((t) => [t.name, t]));
 
   const sinks = new Map<string, AwsSinkMapping>();
@@ -200,6 +203,21 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
         }
       }
     }
+    if (onlyEnumeratedDevices) {
+      for (const f of plan.fleets.filter((x) => x.certificateAuthority === authority.name && x.devices.length === 0)) {
+        error(
+          joinPath('fleets', f.name, 'devices'),
+          `targets.aws.onlyEnumeratedDevices lets only listed devices register, and fleet "${f.name}" lists none: list its devices (fleets.${f.name}.devices) or turn the option off`,
+        );
+      }
+      const things = plan.fleets.filter((x) => x.certificateAuthority === authority.name).flatMap((x) => x.devices.map((d) => d.id));
+      if (thingArnGroups(things) === undefined) {
+        error(
+          joinPath('certificateAuthorities', authority.name),
+          `targets.aws.onlyEnumeratedDevices lists each thing in the provisioning role, and the ${things.length} devices of this CA's fleets need more than ${MAX_MANAGED_POLICIES} IAM managed policies: split the fleets over several CAs or turn the option off`,
+        );
+      }
+    }
     if (provisioning === 'fleet-template') {
       const claim = claimPolicyName(plan, authority.name);
       if (!AWS_IOT_POLICY_NAME.test(claim))
@@ -224,6 +242,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     provisioning,
     audit: target.audit,
     hasDevices: devicesStacks.length > 0,
+    thingPolicies: thingPolicyCount(plan, authorities, onlyEnumeratedDevices),
   });
   const rulesTotal = rules.reduce((n, r) => n + ruleResourceCount(r, sinks), 0);
   const rulesStacks = main.total + rulesTotal <= SAFE_RESOURCES_PER_STACK ? [] : layoutRules(plan, rules, sinks);
@@ -246,6 +265,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
       region,
       ...(target.account !== undefined ? { account: target.account } : {}),
       provisioning,
+      onlyEnumeratedDevices,
       logLevel: target.logLevel,
       audit: target.audit,
       mainStackName: mainStackName(plan),
@@ -348,6 +368,17 @@ function layoutRules(plan: Plan, rules: readonly RuleLayout[], sinks: ReadonlyMa
   }
 }
 
+/** Managed policies the main stack creates to name enumerated things (see FleetMembershipProvider and ProvisioningRole). */
+function thingPolicyCount(plan: Plan, authorities: readonly AuthorityLayout[], onlyEnumeratedDevices: boolean): number {
+  const ids = (fleets: readonly PlanFleet[]) => fleets.flatMap((f) => f.devices.map((d) => d.id));
+  const all = ids(plan.fleets);
+  let n = all.length > 0 ? (thingArnGroups(all)?.length ?? 0) : 0;
+  if (onlyEnumeratedDevices) {
+    for (const a of authorities) n += thingArnGroups(ids(plan.fleets.filter((f) => a.fleets.includes(f.name))))?.length ?? 0;
+  }
+  return n;
+}
+
 interface MainStackInputs {
   readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
   readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
@@ -355,6 +386,8 @@ interface MainStackInputs {
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
   readonly audit: boolean;
   readonly hasDevices: boolean;
+  /** Managed policies listing enumerated things: the membership function's, and per authority the provisioning role's (onlyEnumeratedDevices). */
+  readonly thingPolicies: number;
 }
 
 interface MainStackEstimate {
@@ -410,5 +443,6 @@ function estimateMainStack(m: MainStackInputs): MainStackEstimate {
   fixed += 2; // IoT logging + its role
   if (m.audit) fixed += 3; // audit configuration + role + scheduled audit
   if (m.hasDevices) fixed += 3; // thing-group membership function + role + log group
+  fleets += m.thingPolicies; // managed policies naming enumerated things
   return { total: fixed + sinks + fleets + authorities, byPart: { sinks, fleets, certificateAuthorities: authorities }, fixed };
 }

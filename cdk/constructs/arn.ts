@@ -29,3 +29,19 @@ export function iotArn(resource: string): string {
 export function iotPolicyArn(resource: string): string {
   return Fn.sub(`arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource.replace(/\$\{/g, '${!')}`);
 }
+
+/**
+ * Trust conditions for a role a service assumes on the kit's behalf: the
+ * caller's account and (AWS confused-deputy guidance) the calling resource's
+ * ARN, here any resource of that service in this account and region. AWS IoT
+ * documents `arn:<partition>:iot:<region>:<account>:*` for its roles (logging,
+ * provisioning templates, Device Defender audit); Firehose's ARN would name
+ * the stream, but the stream references the role, so the ARN is matched by
+ * pattern to avoid a circular dependency.
+ */
+export function serviceTrustConditions(service: 'iot' | 'firehose', resource = '*'): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: { 'aws:SourceArn': pseudoArn(service, resource) },
+  };
+}

@@ -11,6 +11,7 @@ import { Aws, Validations } from 'aws-cdk-lib';
 import { CfnAccountAuditConfiguration, CfnScheduledAudit } from 'aws-cdk-lib/aws-iot';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { serviceTrustConditions } from './arn';
 
 /** Check names as the ScheduledAudit API spells them, with the configuration key of each. */
 export const AUDIT_CHECKS = {
@@ -56,7 +57,7 @@ export class DeviceDefenderAudit extends Construct {
     }
     const role = new Role(this, 'Role', {
       description: 'Device Defender reads the IoT configuration it audits',
-      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: serviceTrustConditions('iot') }),
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSIoTDeviceDefenderAudit')],
     });
     Validations.of(role).acknowledge({

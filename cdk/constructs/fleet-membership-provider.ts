@@ -1,22 +1,25 @@
 /**
  * The Lambda function that serves FleetMembership custom resources (see
  * fleet-membership-handler.ts): inline code, its own role allowed only to set
- * thing types and move things in and out of the kit's thing groups, and its
- * own log group with a retention.
+ * thing types and move the spec's enumerated things (by ARN) in and out of the
+ * kit's thing groups, and its own log group with a retention.
  */
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FLEET_MEMBERSHIP_HANDLER } from '../fleet-membership-handler';
 import { iotArn } from './arn';
+import { MAX_MANAGED_POLICIES, thingArnGroups } from '../policy/thing-arn-groups';
 
 export interface FleetMembershipProviderProps {
   /** Thing groups the function may add things to and remove them from (names). */
   readonly thingGroupNames: readonly string[];
   /** Thing types the function may assign (names). */
   readonly thingTypeNames: readonly string[];
+  /** The enumerated devices' thing names: the only things the function may change. */
+  readonly thingNames: readonly string[];
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
 }
@@ -30,7 +33,7 @@ export class FleetMembershipProvider extends Construct {
     super(scope, id);
     if (props.thingGroupNames.length === 0) throw new Error(`FleetMembershipProvider ${this.node.path}: needs at least one thing group`);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    const anyThing = iotArn('thing/*');
+    const groups = thingArnGroups(props.thingNames);
     const role = new Role(this, 'Role', {
       description: 'Puts iotkit things into their fleet thing group and type',
       assumedBy: new ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
@@ -39,14 +42,33 @@ export class FleetMembershipProvider extends Construct {
           statements: [
             new PolicyStatement({
               actions: ['iot:AddThingToThingGroup', 'iot:RemoveThingFromThingGroup'],
-              resources: [anyThing, ...props.thingGroupNames.map((n) => iotArn(`thinggroup/${n}`))],
+              resources: props.thingGroupNames.map((n) => iotArn(`thinggroup/${n}`)),
             }),
-            new PolicyStatement({ actions: ['iot:UpdateThing'], resources: [anyThing, ...props.thingTypeNames.map((n) => iotArn(`thingtype/${n}`))] }),
+            new PolicyStatement({ actions: ['iot:UpdateThing'], resources: props.thingTypeNames.map((n) => iotArn(`thingtype/${n}`)) }),
             new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}`] }),
           ],
         }),
       },
     });
+    // The things themselves: exactly the enumerated devices, in managed policies (an inline policy could not hold hundreds of ARNs).
+    const thingStatement = (resources: string[]) =>
+      new PolicyStatement({ actions: ['iot:AddThingToThingGroup', 'iot:RemoveThingFromThingGroup', 'iot:UpdateThing'], resources });
+    if (groups !== undefined) {
+      groups.forEach((names, i) => {
+        role.addManagedPolicy(
+          new ManagedPolicy(this, `Things${i + 1}`, {
+            description: `iotkit: the enumerated things the fleet membership function may change (part ${i + 1} of ${groups.length})`,
+            statements: [thingStatement(names.map((n) => iotArn(`thing/${n}`)))],
+          }),
+        );
+      });
+    } else {
+      role.addToPolicy(thingStatement([iotArn('thing/*')]));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:thing/*]',
+        reason: `The spec enumerates more devices than ${MAX_MANAGED_POLICIES} managed policies can list by ARN; groups and types are named exactly.`,
+      });
+    }
     this.function = new LambdaFunction(this, 'Function', {
       description: 'iotkit: thing group and thing type membership of enumerated devices',
       runtime: Runtime.NODEJS_24_X,
@@ -58,10 +80,5 @@ export class FleetMembershipProvider extends Construct {
       logGroup,
     });
     this.serviceToken = this.function.functionArn;
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:thing/*]',
-      reason:
-        'The things are the enumerated devices of this spec (hundreds per stack): listing each ARN would overflow the inline policy size; groups and types are named exactly.',
-    });
   }
 }

@@ -10,7 +10,7 @@ import { Aws, Validations } from 'aws-cdk-lib';
 import { CfnLogging } from 'aws-cdk-lib/aws-iot';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { pseudoArn } from './arn';
+import { pseudoArn, serviceTrustConditions } from './arn';
 
 export type IotLogLevel = 'DEBUG' | 'INFO' | 'ERROR' | 'WARN' | 'DISABLED';
 const LEVELS: readonly IotLogLevel[] = ['DEBUG', 'INFO', 'ERROR', 'WARN', 'DISABLED'];
@@ -34,7 +34,7 @@ export class IotLogging extends Construct {
     const group = pseudoArn('logs', `log-group:${IOT_LOG_GROUP}`);
     this.role = new Role(this, 'Role', {
       description: 'AWS IoT writes its logs with this role',
-      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: serviceTrustConditions('iot') }),
       inlinePolicies: {
         Logging: new PolicyDocument({
           statements: [

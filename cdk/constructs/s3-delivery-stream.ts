@@ -19,6 +19,7 @@ import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FirehoseTarget } from '../rule-targets';
+import { serviceTrustConditions } from './arn';
 
 export type DeliveryLayout = 'archive' | 'warehouse';
 
@@ -81,14 +82,15 @@ export class S3DeliveryStream extends Construct {
     }
     this.role = new Role(this, 'Role', {
       description: `Firehose delivery into the ${props.layout} bucket`,
-      assumedBy: new ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new ServicePrincipal('firehose.amazonaws.com', { conditions: serviceTrustConditions('firehose', 'deliverystream/*') }),
       inlinePolicies: { Delivery: new PolicyDocument({ statements }) },
     });
 
     this.deliveryStream = new CfnDeliveryStream(this, 'Resource', {
       deliveryStreamType: 'DirectPut',
-      // Firehose holds records at most until delivery; an AWS-owned key needs no grant and fails no deploy.
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+      // Records wait in Firehose until delivery: encrypt them with the kit's key like every other sink (Firehose creates its own KMS grant).
+      deliveryStreamEncryptionConfigurationInput:
+        props.bucketKey !== undefined ? { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: props.bucketKey.keyArn } : { keyType: 'AWS_OWNED_CMK' },
       extendedS3DestinationConfiguration: {
         bucketArn: props.bucket.bucketArn,
         roleArn: this.role.roleArn,

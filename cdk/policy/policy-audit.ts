@@ -27,6 +27,8 @@
  * Pure functions on the policy JSON: used by the plan checks (before synth)
  * and by the synth-time validation plugin on the generated templates.
  */
+import { awsPolicyResourceMatches } from '../../lib/topic/aws-policy-match';
+
 export type PolicyAuditCheck = 'IOT_POLICY_OVERLY_PERMISSIVE_CHECK' | 'IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK';
 
 export interface PolicyFinding {
@@ -89,27 +91,9 @@ function hasIdentity(text: string): boolean {
   return IDENTITY_VARIABLES.some((v) => text.includes(v));
 }
 
-/** IAM-style glob match (`*` any run, `?` one character); other policy variables match anything. */
+/** IAM-style glob match (`*` any run, `?` one character); policy variables match anything. The matcher lives in lib so plan checks share it. */
 export function policyGlobMatches(pattern: string, value: string): boolean {
-  let regex = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const rest = pattern.slice(i);
-    const escape = /^\$\{([*?$])\}/.exec(rest);
-    if (escape !== null) {
-      regex += `\\${escape[1]}`;
-      i += escape[0].length - 1;
-      continue;
-    }
-    const variable = /^\$\{[^}]*\}/.exec(rest);
-    if (variable !== null) {
-      regex += '.*';
-      i += variable[0].length - 1;
-      continue;
-    }
-    const c = pattern[i];
-    regex += c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$()|[\]{}\\]/g, '\\$&');
-  }
-  return new RegExp(`^${regex}$`, 's').test(value);
+  return awsPolicyResourceMatches(pattern, value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

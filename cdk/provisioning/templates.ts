@@ -5,7 +5,9 @@
  *
  * JITP (the default): the first time a device connects with a certificate
  * signed by a registered fleet CA, AWS IoT registers the certificate, creates
- * (or updates) the thing named by the certificate CN, puts it in the fleet's
+ * the thing named by the certificate CN (or joins the existing thing of that
+ * name only if it has the fleet's thing type: `ThingTypeName: FAIL`, so a
+ * certificate never joins another fleet's thing), puts it in the fleet's
  * thing type and group, and attaches the fleet policies. When several fleets
  * share one CA, the fleet is read from the certificate OU (which
  * `iotkit certs` sets to the fleet name); a certificate without an OU is then
@@ -40,8 +42,9 @@ function thingResource(thingName: TemplateValue, typeAndGroup: TemplateValue, fl
       ThingGroups: [typeAndGroup],
       AttributePayload: { [FLEET_ATTRIBUTE]: fleet },
     },
-    // A thing the kit enumerated already exists: keep its attributes, set its type, add it to the group.
-    OverrideSettings: { AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'MERGE' },
+    // A thing the kit enumerated already exists with this fleet's type: keep its attributes, add it to the group. A thing of
+    // another type (another fleet's device, named by this certificate's CN) fails the request, so the certificate never joins it.
+    OverrideSettings: { AttributePayload: 'MERGE', ThingTypeName: 'FAIL', ThingGroups: 'MERGE' },
   };
 }
 

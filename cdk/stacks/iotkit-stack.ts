@@ -90,6 +90,10 @@ export class IotkitStack extends Stack {
     const authorities = new Construct(this, 'Authorities');
     for (const a of layout.authorities) {
       const scope = new Construct(authorities, a.authority);
+      // targets.aws.onlyEnumeratedDevices: the provisioning role may only create or change the things the spec lists for this CA's fleets.
+      const thingNames = layout.onlyEnumeratedDevices
+        ? plan.fleets.filter((f) => a.fleets.includes(f.name)).flatMap((f) => f.devices.map((d) => d.id))
+        : undefined;
       const members: ProvisionedFleet[] = a.fleets.map((f) => ({
         fleet: f,
         thingName: fleetThingName(plan, f),
@@ -104,6 +108,7 @@ export class IotkitStack extends Stack {
           thingGroupNames: members.map((m) => m.thingName),
           thingTypeNames: members.map((m) => m.thingName),
           policyNames: members.flatMap((m) => m.policyNames),
+          ...(thingNames !== undefined ? { thingNames } : {}),
         });
         const ca = new CertificateAuthority(scope, 'Ca', {
           registrations: a.registrations,
@@ -120,6 +125,7 @@ export class IotkitStack extends Stack {
           thingTypeNames: members.map((m) => m.thingName),
           policyNames: [...members.flatMap((m) => m.policyNames), claimName],
           issueCertificates: true,
+          ...(thingNames !== undefined ? { thingNames } : {}),
         });
         const templates = members.map(
           (m, i) =>
@@ -146,7 +152,8 @@ export class IotkitStack extends Stack {
 
     if (layout.devicesStacks.length > 0) {
       const enumerated = plan.fleets.filter((f) => f.devices.length > 0).map((f) => fleetThingName(plan, f.name));
-      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated });
+      const thingNames = plan.fleets.flatMap((f) => f.devices.map((d) => d.id));
+      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated, thingNames });
       this.membershipServiceToken = provider.serviceToken;
     }
   }

@@ -70,13 +70,15 @@ export default defineSpec({
       publish: ['sensorTelemetry', 'alarm'],
     },
     locks: {
-      certificateAuthority: 'homeDevices',
+      // Its own issuing CA: Azure DPS tells fleets apart only by the CA that signed a device's certificate.
+      certificateAuthority: 'lockDevices',
       publish: ['lockState', 'alarm'],
       subscribe: ['lockCommand'],
     },
   },
   certificateAuthorities: {
     homeDevices: { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' },
+    lockDevices: { certificates: ['ca/locks/intermediate.cert.pem'], root: 'ca/locks/root.cert.pem' },
   },
   targets: {
     aws: { region: 'eu-west-1' },

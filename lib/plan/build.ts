@@ -4,7 +4,7 @@ import type { Spec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import type { ResolvedSpec } from '../validate/semantic';
 import { toAwsPolicyTopic, toEventGridTemplate, toMosquittoAclPattern, toMqttFilter } from '../topic/render';
-import { compileAwsSql } from '../filter/compile-aws';
+import { guardedAwsSql } from '../filter/identity-guard';
 import { compileAzureCondition } from '../filter/compile-azure';
 import { compileGcpSubscriptionFilter, gcpRouteAttribute } from '../filter/compile-gcp';
 import type { ParsedCertificate } from '../certs/read';
@@ -94,7 +94,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
       ...(r.filter !== undefined ? { filterText: r.filter } : {}),
       ...(filter !== undefined ? { filter } : {}),
       compiled: {
-        awsSql: compileAwsSql(filter, topic),
+        awsSql: guardedAwsSql(filter, topic),
         azureCondition: compileAzureCondition(filter, firstLevelVariable(topic)),
         gcp: {
           attribute: gcpRouteAttribute(r.name),

@@ -46,7 +46,7 @@ export interface PlanSink {
 }
 
 export interface CompiledFilters {
-  /** Full AWS IoT SQL 2016-03-23 statement: `SELECT * FROM '<mqttFilter>'[ WHERE ...]`. */
+  /** Full AWS IoT SQL 2016-03-23 statement: `SELECT * FROM '<mqttFilter>'[ WHERE ...]`; on a `{deviceId}` topic the WHERE starts with `topic(n) = clientid()`. */
   readonly awsSql: string;
   /** Azure IoT Hub route condition (`true` when the route has no filter). */
   readonly azureCondition: string;

@@ -188,6 +188,7 @@ export const SPEC_JSON_SCHEMA = {
         logLevel: { enum: ['DEBUG', 'INFO', 'ERROR', 'WARN', 'DISABLED'] },
         audit: { type: 'boolean' },
         provisioning: { enum: ['jitp', 'fleet-template'] },
+        onlyEnumeratedDevices: { type: 'boolean' },
       },
     },
     azureTarget: {

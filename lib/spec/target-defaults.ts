@@ -14,6 +14,7 @@ export const TARGET_DEFAULTS = {
     logLevel: 'ERROR',
     audit: true,
     provisioning: 'jitp',
+    onlyEnumeratedDevices: false,
   },
   azure: {
     enabled: true,

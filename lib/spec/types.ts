@@ -138,6 +138,12 @@ export interface AwsTarget extends TargetBase {
   readonly audit?: boolean;
   /** How devices with certificates from a fleet CA become things. @default 'jitp' */
   readonly provisioning?: 'jitp' | 'fleet-template';
+  /**
+   * Only the devices the spec lists (fleets.<name>.devices) can register: the
+   * provisioning role may create or change exactly those things, so a
+   * certificate naming any other thing fails to provision. @default false
+   */
+  readonly onlyEnumeratedDevices?: boolean;
 }
 
 export interface AzureTarget extends TargetBase {

@@ -15,3 +15,4 @@ export {
 } from './render';
 export { awsRuleFromMatches, mqttFilterMatches, validateMqttFilter, validateMqttTopicName } from './mqtt-match';
 export { MQTT_MAX_STRING_BYTES, utf8Length } from './mqtt-string';
+export { awsPolicyResourceMatches } from './aws-policy-match';

@@ -18,6 +18,7 @@ import { overlapMessage, topicOverlaps } from './topic-overlap';
 import { checkNameCollisions } from './name-collisions';
 import { ipv4RangeProblem } from './formats';
 import { own } from '../spec/own';
+import { checkGrantReach } from './grant-reach';
 
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
@@ -57,6 +58,7 @@ export function checkSemantics(spec: Spec, options: SemanticOptions, problems: P
   checkSinks(spec, clouds, problems);
   const filters = checkRoutes(spec, topics, problems);
   const csrs = checkFleets(spec, options, problems);
+  checkGrantReach(spec, topics, problems);
   const { authorities, awsVerificationCertificates, roots } = checkAuthorities(spec, clouds, options, problems);
   checkTargets(spec, problems);
   checkNameCollisions(spec, clouds, problems);

@@ -6,7 +6,7 @@
  * Lib validation already covers QoS 2, retain on IoT Hub, republish sinks,
  * Event Grid sink kinds, 100 routes, 10 endpoints and route-name patterns.
  */
-import type { Plan, PlanTopic } from '../../lib/plan/types';
+import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
@@ -110,16 +110,7 @@ export function checkAzurePlan(plan: Plan): Problem[] {
         `IoT Hub ${settings.sku} (basic tier) has no cloud-to-device messaging, which the spec's cloud-to-device topics need: use an S tier`,
       );
     }
-    const fleetsByCa = new Map<string, string[]>();
-    for (const fleet of plan.fleets) fleetsByCa.set(fleet.certificateAuthority, [...(fleetsByCa.get(fleet.certificateAuthority) ?? []), fleet.name]);
-    for (const [ca, fleets] of fleetsByCa) {
-      if (fleets.length > 1) {
-        warning(
-          joinPath('certificateAuthorities', ca),
-          `fleets ${fleets.map((f) => `"${f}"`).join(', ')} share this CA: DPS picks a device's enrollment group by the CA in its certificate chain, so it cannot tell these fleets apart on Azure (the initial twin tag "fleet" may be either). Give each fleet its own intermediate CA`,
-        );
-      }
-    }
+    for (const problem of sharedCaProblems(plan)) problems.push(problem);
     for (const fleet of plan.fleets) {
       const ca = plan.authorities.find((a) => a.name === fleet.certificateAuthority);
       if (ca !== undefined && ca.certificates.length > MAX_CA_REFERENCES) {
@@ -175,4 +166,40 @@ function levelsOf(topic: PlanTopic): readonly TopicLevel[] {
   const parsed = parseTopicPattern(topic.pattern);
   if (!parsed.ok) throw new Error(`internal: topic ${topic.name} has an invalid pattern`);
   return parsed.pattern.levels;
+}
+
+/**
+ * DPS picks a device's enrollment group (and so its twin tag "fleet", which
+ * the route conditions trust) by the CA in its certificate chain, so fleets
+ * that share a CA cannot be told apart on IoT Hub. Where their publish
+ * rights differ, a device of one could act with the other's rights: refuse.
+ * Cloud-to-device rights are not per fleet on IoT Hub (a device only ever
+ * receives its own devicebound messages), so equal publish rights are safe.
+ */
+export function sharedCaProblems(plan: Plan): Problem[] {
+  const problems: Problem[] = [];
+  const fleetsByCa = new Map<string, PlanFleet[]>();
+  for (const fleet of plan.fleets) fleetsByCa.set(fleet.certificateAuthority, [...(fleetsByCa.get(fleet.certificateAuthority) ?? []), fleet]);
+  for (const [ca, fleets] of fleetsByCa) {
+    if (fleets.length < 2) continue;
+    const names = fleets.map((f) => `"${f.name}"`).join(', ');
+    const rights = new Set(fleets.map((f) => JSON.stringify(f.publish)));
+    if (rights.size > 1) {
+      problems.push({
+        path: joinPath('certificateAuthorities', ca),
+        severity: 'error',
+        message:
+          `fleets ${names} share this CA but publish different topics: on Azure IoT Hub, DPS assigns a device to a fleet only by the CA that signed its certificate, ` +
+          `so a device of one fleet could be provisioned into the other and publish with its rights. Give each fleet its own issuing CA ` +
+          `(iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities for one of the fleets)`,
+      });
+    } else {
+      problems.push({
+        path: joinPath('certificateAuthorities', ca),
+        severity: 'warning',
+        message: `fleets ${names} share this CA: DPS cannot tell them apart on Azure (the twin tag "fleet" may be either); they publish the same topics, so no device gains rights, but give each fleet its own issuing CA to keep them apart`,
+      });
+    }
+  }
+  return problems;
 }

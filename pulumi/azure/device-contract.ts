@@ -11,9 +11,12 @@
  * Event Grid's MQTT broker keeps the native topics.
  */
 import type { Plan, PlanRoute, PlanTopic } from '../../lib/plan/types';
-import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
+import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
 import type { AzureSettings } from './layout';
 import { iotHubHostName } from './layout';
+
+/** Device twin tag the DPS enrollment group of a fleet sets to the fleet's name (devices cannot write twin tags). */
+export const FLEET_TWIN_TAG = 'fleet';
 
 /** Application property carrying the logical topic name (reserved: lib's Azure condition compiler refuses it as a variable name). */
 export const TOPIC_PROPERTY = 'topic';
@@ -33,14 +36,33 @@ export function topicByName(plan: Plan, name: string): PlanTopic {
 
 /**
  * IoT Hub route condition for a route: the plan's compiled condition, only
- * for messages of the route's topic. Every device message reaches every
- * route, so without the `topic` guard a route would also take the messages
- * of other topics.
+ * for messages of the route's topic, and only from a sender that may publish
+ * them. Every device message reaches every route, so without the `topic`
+ * guard a route would also take the messages of other topics.
  */
-export function iotHubRouteCondition(route: PlanRoute): string {
-  const guard = `${TOPIC_PROPERTY} = ${quoteCondition(route.from)}`;
+export function iotHubRouteCondition(plan: Plan, route: PlanRoute): string {
+  const guard = `${TOPIC_PROPERTY} = ${quoteCondition(route.from)} AND ${iotHubSenderGuard(plan, topicByName(plan, route.from))}`;
   const condition = route.compiled.azureCondition;
   return condition === 'true' ? guard : `${guard} AND (${condition})`;
+}
+
+/**
+ * The sender check of a device-to-cloud topic. On IoT Hub the logical topic
+ * and its variables are application properties the device sets itself, so
+ * neither proves anything: `$connectionDeviceId` (set by IoT Hub from the
+ * authenticated connection) must equal the `deviceId` property, and the
+ * sender's twin tag `fleet` (set by the DPS enrollment group of its CA, not
+ * writable by devices) must name a fleet that publishes the topic. A topic no
+ * fleet publishes routes nothing.
+ */
+export function iotHubSenderGuard(plan: Plan, topic: PlanTopic): string {
+  const fleets = plan.fleets.filter((f) => f.publish.includes(topic.name)).map((f) => f.name);
+  const fleetTest = fleets.length === 0 ? 'false' : fleets.length === 1 ? fleetIs(fleets[0]) : `(${fleets.map(fleetIs).join(' OR ')})`;
+  return topic.variables.includes(DEVICE_ID_VARIABLE) ? `${DEVICE_ID_VARIABLE} = $connectionDeviceId AND ${fleetTest}` : fleetTest;
+}
+
+function fleetIs(fleet: string): string {
+  return `$twin.tags.${FLEET_TWIN_TAG} = ${quoteCondition(fleet)}`;
 }
 
 function quoteCondition(text: string): string {
@@ -151,6 +173,7 @@ function iotHubContract(plan: Plan, settings: AzureSettings): DeviceContract {
     notes: [
       'Device-to-cloud: publish to the topic shown; the text after messages/events/ is the property bag. URL-encode each substituted value.',
       `"${TOPIC_PROPERTY}" names the logical topic; route conditions select on it, so it is mandatory. One property per topic variable carries its value.`,
+      `Enforced by every route condition: the "${DEVICE_ID_VARIABLE}" property must equal the connection's device id ($connectionDeviceId), and the sender's twin tag "${FLEET_TWIN_TAG}" (set by its fleet's DPS enrollment group) must name a fleet that publishes the topic. Other messages are not routed to any sink (only the fallback route takes them to the built-in endpoint).`,
       '$.ct=application%2Fjson and $.ce=utf-8 make IoT Hub parse the body as JSON, which route conditions on payload fields need.',
       'A message without them, or whose body is not a JSON object, has no payload fields: routes whose filter needs a field (temperature > 80, exists(x)) do not take it, filters on a missing field (not exists(x), x = null) and routes without a filter do, as on AWS and GCP. Check with: iotkit explain.',
       'Cloud-to-device: subscribe to devices/{deviceId}/messages/devicebound/#; the sender sets the properties shown, and the device dispatches on "topic".',
@@ -188,6 +211,7 @@ function eventGridContract(plan: Plan, settings: AzureSettings): DeviceContract 
     },
     notes: [
       'Publish and subscribe on the native topics; {deviceId} must be the client authentication name, other variables are one topic level each.',
+      "Enforced by the broker: {deviceId} is ${client.authenticationName} in every topic template, so a client publishes and subscribes only as itself; a client may use only the topics its fleet's client group (attributes.fleet, set by the kit) is bound to.",
       'For JSON payloads set the MQTT 5 content type "application/json" (or payload format indicator 1): routing then passes the payload as CloudEvent data, which route filters read.',
       'The broker accepts QoS 0 and 1.',
       'The host name is the namespace MQTT host name (pulumi stack output mqttHostName).',

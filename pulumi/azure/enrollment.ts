@@ -12,6 +12,7 @@
  */
 import type { Plan, PlanFleet } from '../../lib/plan/types';
 import { childNames, iotHubHostName, type AzureSettings } from './layout';
+import { FLEET_TWIN_TAG } from './device-contract';
 
 export const DPS_SERVICE_API_VERSION = '2021-06-01';
 
@@ -63,7 +64,7 @@ export function enrollmentGroup(plan: Plan, fleet: PlanFleet, settings: AzureSet
     reprovisionPolicy: { updateHubAssignment: true, migrateDeviceData: true },
     capabilities: { iotEdge: false },
     initialTwin: {
-      tags: { fleet: fleet.name, iotkit: { spec: plan.name, certificateAuthority: fleet.certificateAuthority } },
+      tags: { [FLEET_TWIN_TAG]: fleet.name, iotkit: { spec: plan.name, certificateAuthority: fleet.certificateAuthority } },
       properties: { desired: {} },
     },
   };

@@ -163,7 +163,7 @@ export const azureMockCloud: MockCloud = {
       const inputs = args.inputs as Inputs;
       return {
         keyName: inputs.keyName,
-        rights: 'RegistryWrite, ServiceConnect, DeviceConnect',
+        rights: 'RegistryWrite, ServiceConnect',
         primaryKey: 'bW9jay1wcmltYXJ5LWtleQ==',
         secondaryKey: 'bW9jay1zZWNvbmRhcnkta2V5',
       };

@@ -182,7 +182,10 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
       const body = JSON.parse(ca.Properties?.RegistrationConfig.TemplateBody);
       expect(body.Resources.thing.Properties.ThingName).toEqual({ Ref: 'AWS::IoT::Certificate::CommonName' });
       expect(body.Resources.certificate.Properties).toEqual({ CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' });
-      const fleets = plan.fleets.filter((f) => plan.authorities.some((a) => a.name === f.certificateAuthority));
+      // The fleets of this CA certificate's authority.
+      const pem = String(ca.Properties?.CACertificatePem).trim();
+      const authority = plan.authorities.find((a) => a.certificates.some((c) => c.pem.trim() === pem));
+      const fleets = plan.fleets.filter((f) => f.certificateAuthority === authority?.name);
       if (fleets.length === 1) {
         expect(body.Resources.policy.Properties.PolicyName).toBe(`${plan.name}-${fleets[0].name}`);
         expect(body.Resources.thing.Properties.ThingGroups).toEqual([`${plan.name}-${fleets[0].name}`]);
@@ -237,7 +240,10 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
         const rule = bucket.Properties?.LifecycleConfiguration.Rules[0];
         expect(rule.ExpirationInDays).toBe(sink.retentionDays);
         const [[, stream]] = mine.filter(([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream');
-        expect(stream.Properties?.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
+        expect(stream.Properties?.DeliveryStreamEncryptionConfigurationInput).toEqual({
+          KeyType: 'CUSTOMER_MANAGED_CMK',
+          KeyARN: { 'Fn::GetAtt': [key, 'Arn'] },
+        });
         expect(stream.Properties?.ExtendedS3DestinationConfiguration.Prefix).toMatch(sink.kind === 'warehouse' ? /^data\/year=/ : /^raw\//);
       }
     }

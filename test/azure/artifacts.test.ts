@@ -95,9 +95,11 @@ describe('DPS enrollment groups', () => {
   test('during a CA rotation both certificates are referenced: primary and secondary', () => {
     const plan = examplePlan('smart-home', (s) => (s.certificateAuthorities.homeDevices.certificates = ['ca/intermediate.cert.pem', 'ca/root.cert.pem']));
     const file = enrollmentFile(plan, { ...plantOut.settings, names: plantOut.settings.names });
-    const [primary, secondary] = plan.authorities[0].certificates.map((c) => `homeDevices-${c.sha256.slice(0, 12)}`);
-    expect(file.enrollmentGroups[0].attestation.x509.caReferences).toEqual({ primary, secondary });
-    expect(file.commands[0]).toContain(`--ca-name '${primary}' --secondary-ca-name '${secondary}'`);
+    const home = plan.authorities.find((a) => a.name === 'homeDevices');
+    const [primary, secondary] = (home?.certificates ?? []).map((c) => `homeDevices-${c.sha256.slice(0, 12)}`);
+    const sensors = file.enrollmentGroups.findIndex((g) => g.enrollmentGroupId === 'sensors');
+    expect(file.enrollmentGroups[sensors].attestation.x509.caReferences).toEqual({ primary, secondary });
+    expect(file.commands[sensors]).toContain(`--ca-name '${primary}' --secondary-ca-name '${secondary}'`);
   });
 });
 

@@ -89,7 +89,7 @@ describe.each([
         .map((s) => ({
           name: azureRouteName(r.name, s),
           endpoint: azureEndpointName(s),
-          condition: iotHubRouteCondition(r),
+          condition: iotHubRouteCondition(plan(), r),
           compiled: r.compiled.azureCondition,
         })),
     );
@@ -104,11 +104,19 @@ describe.each([
     // topic guard an unfiltered route would take every topic's messages.
     const condition = (name: string) => routes.find((r) => r.name === name)?.condition;
     if (plan() === plant) {
-      expect(condition('telemetry-lineStream')).toBe("topic = 'telemetry'");
-      expect(condition('overheat-alarmQueue')).toBe("topic = 'telemetry' AND (IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')");
+      const sender = "deviceId = $connectionDeviceId AND $twin.tags.fleet = 'plcs'";
+      expect(condition('telemetry-lineStream')).toBe(`topic = 'telemetry' AND ${sender}`);
+      expect(condition('overheat-alarmQueue')).toBe(
+        `topic = 'telemetry' AND ${sender} AND (IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')`,
+      );
     }
+    // Every route checks the sender (issue #9): the deviceId property is the connection's device id, and its fleet may publish the topic.
+    const fleet = "\\$twin\\.tags\\.fleet = '[^']+'";
+    const sender = new RegExp(
+      `^topic = '[A-Za-z][A-Za-z0-9_-]*' AND deviceId = \\$connectionDeviceId AND (${fleet}|\\(${fleet}( OR ${fleet})+\\))( AND \\(.+\\))?$`,
+    );
     for (const r of routes) {
-      expect(asString(r.condition)).toMatch(/^topic = '[A-Za-z][A-Za-z0-9_-]*'( AND \(.+\))?$/);
+      expect(asString(r.condition)).toMatch(sender);
     }
     const builtIn = plan().targets.azure?.builtInEvents ?? [];
     expect(routes).toHaveLength(expected.length + builtIn.length);
@@ -146,7 +154,8 @@ describe.each([
       minTlsVersion: '1.2',
       publicNetworkAccess: 'Enabled',
     });
-    expect(props.authorizationPolicies).toEqual([{ keyName: 'dps-link', rights: 'RegistryWrite, ServiceConnect, DeviceConnect' }]);
+    // DPS registers devices and reads the registry (issue #9): it never connects as a device.
+    expect(props.authorizationPolicies).toEqual([{ keyName: 'dps-link', rights: 'RegistryWrite, ServiceConnect' }]);
     expect(props.networkRuleSets).toBeUndefined();
   });
 
@@ -217,7 +226,7 @@ test('targets.azure.builtInEvents adds an explicit route to events with the same
   expect(routes.find((r) => r.name === 'alarms-events')).toEqual({
     name: 'alarms-events',
     source: 'DeviceMessages',
-    condition: iotHubRouteCondition(alarms!),
+    condition: iotHubRouteCondition(plant, alarms!),
     endpointNames: ['events'],
     isEnabled: true,
   });

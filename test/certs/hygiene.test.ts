@@ -89,20 +89,38 @@ test('a PKI folder is ignored by git (the default one and pki/), and so are stra
 
 describe.each(EXAMPLES)('examples/%s/ca', (example) => {
   const dir = path.join(REPO, 'examples', example, 'ca');
+  // A second fleet may have its own PKI in a subfolder (Azure DPS tells fleets apart by CA only).
+  const pkis = [
+    dir,
+    ...fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name)),
+  ];
 
-  test('holds the two public CA certificates and a README, no key', () => {
-    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'intermediate.cert.pem', 'root.cert.pem']);
+  test('holds the two public CA certificates per PKI and a README, no key', () => {
+    expect(
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['README.md', 'intermediate.cert.pem', 'root.cert.pem']);
+    for (const sub of pkis.slice(1)) expect(fs.readdirSync(sub).sort()).toEqual(['intermediate.cert.pem', 'root.cert.pem']);
     expect(filesWithPrivateKeys(walk(dir))).toEqual([]);
   });
 
-  test('the issuing CA chains to the root, both pass the CA checks and stay valid until 2045', () => {
-    const root = readCertificateFile(path.join(dir, 'root.cert.pem'));
-    const intermediate = readCertificateFile(path.join(dir, 'intermediate.cert.pem'));
-    const now = new Date();
-    for (const cert of [root, intermediate]) expect(checkCertificate(cert, { role: 'ca', now })).toEqual({ errors: [], warnings: [] });
-    expect(verifyChain(intermediate, [root], now)).toBe(true);
-    expect(verifyChain(root, [root], now)).toBe(true);
-    expect(intermediate.pathLength).toBe(0);
-    expect(intermediate.notAfter.getTime()).toBeGreaterThan(Date.parse('2045-12-01T00:00:00Z'));
-  });
+  test.each(pkis.map((p) => [path.relative(dir, p) || '.', p]))(
+    '%s: the issuing CA chains to the root, both pass the CA checks and stay valid until 2045',
+    (_name, pki) => {
+      const root = readCertificateFile(path.join(pki, 'root.cert.pem'));
+      const intermediate = readCertificateFile(path.join(pki, 'intermediate.cert.pem'));
+      const now = new Date();
+      for (const cert of [root, intermediate]) expect(checkCertificate(cert, { role: 'ca', now })).toEqual({ errors: [], warnings: [] });
+      expect(verifyChain(intermediate, [root], now)).toBe(true);
+      expect(verifyChain(root, [root], now)).toBe(true);
+      expect(intermediate.pathLength).toBe(0);
+      expect(intermediate.notAfter.getTime()).toBeGreaterThan(Date.parse('2045-12-01T00:00:00Z'));
+    },
+  );
 });

@@ -6,12 +6,19 @@
  * one whose AWS rule (FROM, then WHERE) and IoT Hub route condition (with
  * the properties the device contract sets) fire, per the test-only
  * evaluators of each dialect.
+ *
+ * The sender is a device of a fleet that may publish the topic, and its
+ * `{deviceId}` level is its own id: the identity guards (AWS `clientid()`,
+ * IoT Hub `$connectionDeviceId` and the fleet twin tag) are bound to that
+ * sender here, since the dialect evaluators model message content only. Who
+ * the guards keep out is tested in test/aws/identity.test.ts and
+ * test/azure/sender-identity.test.ts.
  */
 import * as path from 'node:path';
 import { compileSpecFile } from '../../lib/compile';
 import { explainMessage } from '../../lib/explain';
 import { awsRuleFromMatches, instantiate, parseTopicPattern } from '../../lib/topic';
-import { iotHubRouteCondition } from '../../pulumi/azure/device-contract';
+import { FLEET_TWIN_TAG, iotHubRouteCondition } from '../../pulumi/azure/device-contract';
 import { awsWhereFires } from '../filter/aws-where-evaluator';
 import { azureConditionRoutes } from '../filter/azure-condition-evaluator';
 import { ROOT } from '../helpers/fixtures';
@@ -39,6 +46,13 @@ describe.each(EXAMPLES)('%s', (example) => {
       const parsed = parseTopicPattern(topic.pattern);
       if (!parsed.ok) throw new Error('bad example pattern');
       const routes = plan.routes.filter((r) => r.from === topic.name);
+      const fleet = plan.fleets.find((f) => f.publish.includes(topic.name))?.name ?? 'none';
+      const bindSender = (text: string) =>
+        text
+          .replace(/clientid\(\)/g, "'dev-1'")
+          .replace(/\$connectionDeviceId/g, "'dev-1'")
+          .split(`$twin.tags.${FLEET_TWIN_TAG}`)
+          .join(`'${fleet}'`);
       for (const value of VALUES) {
         const variables = Object.fromEntries(topic.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : value]));
         const mqttTopic = instantiate(parsed.pattern, variables);
@@ -55,8 +69,8 @@ describe.each(EXAMPLES)('%s', (example) => {
             const [, from = '', where] = /^SELECT \* FROM '([^']*)'(?: WHERE (.*))?$/.exec(route.compiled.awsSql) ?? [];
             const aws =
               awsRuleFromMatches(from, mqttTopic) &&
-              (where === undefined || awsWhereFires(where, { topic: mqttTopic, payload: undefined, payloadText: payload }));
-            const azure = azureConditionRoutes(iotHubRouteCondition(route), { properties: { topic: topic.name, ...variables }, body });
+              (where === undefined || awsWhereFires(bindSender(where), { topic: mqttTopic, payload: undefined, payloadText: payload }));
+            const azure = azureConditionRoutes(bindSender(iotHubRouteCondition(plan, route)), { properties: { topic: topic.name, ...variables }, body });
             if (neutral) fired++;
             if (aws !== neutral || azure !== neutral) failures.push(`${route.name} ${mqttTopic} ${payload}: explain ${neutral}, aws ${aws}, azure ${azure}`);
           }

@@ -84,7 +84,7 @@ export class IotHub extends pulumi.ComponentResource {
                 },
               }
             : {}),
-          authorizationPolicies: [{ keyName: DPS_LINK_POLICY, rights: 'RegistryWrite, ServiceConnect, DeviceConnect' }],
+          authorizationPolicies: [{ keyName: DPS_LINK_POLICY, rights: 'RegistryWrite, ServiceConnect' }],
           eventHubEndpoints: {
             [BUILT_IN_ENDPOINT]: { partitionCount: args.builtInPartitions ?? 4, retentionTimeInDays: args.builtInRetentionDays ?? 1 },
           },
@@ -132,7 +132,7 @@ export function buildRouting(plan: Plan, settings: AzureSettings, targets: reado
   const routes: iothubInputs.iothub.RoutePropertiesArgs[] = [];
   const builtIn = new Set(settings.builtInEvents);
   for (const route of plan.routes) {
-    const condition = iotHubRouteCondition(route);
+    const condition = iotHubRouteCondition(plan, route);
     for (const sink of route.to) {
       if (!bySink.has(sink)) continue; // not provisioned on Azure: listed in plan.omissions
       routes.push({ name: azureRouteName(route.name, sink), source: 'DeviceMessages', condition, endpointNames: [azureEndpointName(sink)], isEnabled: true });

@@ -160,7 +160,14 @@ describe('iotkit synth', () => {
     expect(io.stderr.join('\n')).not.toContain('no synthesizer');
     expect(fs.readdirSync(out).sort()).toEqual(['.iotkit-out', 'gcp', 'plan.json']);
     expect(fs.readdirSync(path.join(out, 'gcp')).sort()).toEqual(['.iotkit-out', 'broker', 'device-contract.json', 'resources.json']);
-    expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual(['bridge.acl', 'ca-homeDevices.pem', 'devices-homeDevices.acl', 'mosquitto.conf']);
+    expect(fs.readdirSync(path.join(out, 'gcp', 'broker')).sort()).toEqual([
+      'bridge.acl',
+      'ca-homeDevices.pem',
+      'ca-lockDevices.pem',
+      'devices-homeDevices.acl',
+      'devices-lockDevices.acl',
+      'mosquitto.conf',
+    ]);
   });
 
   test('the bin runs as a real process with the documented exit codes', () => {

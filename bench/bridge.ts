@@ -11,7 +11,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { BRIDGE_MQTT_USERNAME } from '../lib/bridge-contract';
 import { World, metricValue } from '../test/bridge/fixture';
-import { waitFor } from '../test/bridge/ports';
+import { waitFor } from '../test/helpers/ports';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,2,4').split(',').map(Number);

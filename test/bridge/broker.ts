@@ -13,7 +13,7 @@ import type { Plan } from '../../lib/plan/types';
 import { BRIDGE_MQTT_USERNAME } from '../../lib/bridge-contract';
 import { brokerFiles, CONF_FILE } from '../../pulumi/gcp/broker/mosquitto';
 import { deviceListeners } from '../../pulumi/gcp/layout';
-import { freePort, portOpen, waitFor } from './ports';
+import { freePort, portOpen, waitFor } from '../helpers/ports';
 
 export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => fs.existsSync(p)) ?? '';
 export const MOSQUITTO_PASSWD = ['/usr/bin/mosquitto_passwd', '/usr/sbin/mosquitto_passwd'].find((p) => fs.existsSync(p)) ?? '';

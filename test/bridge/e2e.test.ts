@@ -8,7 +8,7 @@ import { BRIDGE_ATTRIBUTES } from '../../lib/bridge-contract';
 import { gcpTopicId } from '../../lib/naming';
 import { matchesPubSubFilter } from '../filter/pubsub-filter-interpreter';
 import { servicesAvailable, World, metricValue, type BridgeProcess } from './fixture';
-import { waitFor } from './ports';
+import { waitFor } from '../helpers/ports';
 
 const run = servicesAvailable();
 const describeServices = run ? describe : describe.skip;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { freePort, portOpen, waitFor } from './ports';
+import { freePort, portOpen, waitFor } from '../helpers/ports';
 
 export const GCLOUD = spawnSync('which', ['gcloud'], { encoding: 'utf8' }).stdout.trim();
 

@@ -7,7 +7,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { servicesAvailable, World, metricValue, type Collector } from './fixture';
-import { waitFor } from './ports';
+import { waitFor } from '../helpers/ports';
 
 const run = servicesAvailable();
 const describeServices = run ? describe : describe.skip;

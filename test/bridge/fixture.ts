@@ -19,7 +19,7 @@ import { gcpSubscriptionId } from '../../lib/naming';
 import { BRIDGE_ENV } from '../../bridge/config';
 import { GCLOUD, Emulator } from './emulator';
 import { MOSQUITTO, MOSQUITTO_PASSWD, startBroker, type Broker } from './broker';
-import { requireService, waitFor } from './ports';
+import { requireService, waitFor } from '../helpers/ports';
 import { Proxy } from './proxy';
 
 // No Google metadata server on loopback-only machines: do not spend time looking for one.

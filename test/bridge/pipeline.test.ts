@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, connectAsync, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import { installPipeline } from '../../bridge/pipeline';
 import { MOSQUITTO } from './broker';
-import { freePort, portOpen, requireService, waitFor } from './ports';
+import { freePort, portOpen, requireService, waitFor } from '../helpers/ports';
 
 const run = requireService(MOSQUITTO !== '', 'mosquitto (apt-get install mosquitto)');
 const describeBroker = run ? describe : describe.skip;

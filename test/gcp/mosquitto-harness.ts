@@ -3,8 +3,8 @@
  * temporary paths and free loopback ports. Used by the GCP broker tests;
  * the bridge's tests can start their broker the same way.
  */
+import { freePort, portOpen } from '../helpers/ports';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import type { Plan } from '../../lib/plan/types';
@@ -32,27 +32,6 @@ export function describeWithMosquitto(name: string, body: () => void): void {
   }
   console.warn(`mosquitto is not installed: skipping "${name}" (apt-get install mosquitto; CI installs it)`);
   describe.skip(name, body);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 export interface RunningBroker {

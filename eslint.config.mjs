@@ -8,7 +8,7 @@ const CLOUD_SDKS = ['aws-cdk-lib', 'aws-cdk-lib/**', 'constructs', 'cdk-nag', '@
 const outside = (...folders) => ({ regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message: 'crosses an architecture boundary (see docs/architecture.md)' });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'cdk.out/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.dist-test-*/**', '.bin-test-*/**', 'cdk.out/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

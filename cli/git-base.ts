@@ -11,9 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../lib/errors';
-
-/** The current checkout's root (where node_modules and bin/ are). */
-export const KIT_ROOT = path.join(__dirname, '..');
+import { KIT_ROOT } from '../lib/kit-root';
 
 function git(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync('git', [...args], { cwd, encoding: 'utf8' });

@@ -6,6 +6,7 @@ import { InputFileError, MAX_SPEC_FILE_BYTES, readTextFile } from '../input/read
 import { duplicateJsonKeys } from './json-keys';
 import { duplicateYamlKeys } from './yaml-keys';
 import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
+import { withTypeScript } from './typescript-loader';
 
 /** A spec file read from disk, not yet validated. */
 export interface LoadedSpecFile {
@@ -121,7 +122,7 @@ function loadModule(file: string, label: string): unknown {
   try {
     // A user's TypeScript spec is code: require is how it runs (tsx compiles it; import() cannot load .ts under tsx/cjs).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a spec path known only at run time
-    mod = require(file);
+    mod = withTypeScript(() => require(file) as unknown);
   } catch (e) {
     throw new SpecError([{ path: '', severity: 'error', message: `${label} failed to load: ${loadErrorMessage(e)}` }]);
   }

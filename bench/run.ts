@@ -14,16 +14,41 @@
  * Kit and baseline runs alternate, so both see the same load on a shared
  * machine: the ratios are the figures to read, not the absolute times.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import type { Cloud } from '../lib/spec/types';
 import { generateSpec, type SpecSize } from './generate';
 
 const ROOT = path.join(__dirname, '..');
 const CA = path.join(ROOT, 'examples', 'smart-home', 'ca', 'intermediate.cert.pem');
 const TIME = '/usr/bin/time';
+/**
+ * Both sides run as compiled JavaScript under plain node, as a user runs them:
+ * the kit from dist/ (bin/iotkit.js; `npm run build` first), a baseline as a
+ * plain CDK app or Pulumi program compiled with esbuild. Neither pays for a
+ * TypeScript loader the other does not.
+ */
+const COMPILED = path.join(ROOT, 'node_modules', '.cache', 'iotkit-bench');
+const baselineJs = (name: string) => path.join(COMPILED, `${name}.js`);
+
+function compileBaselines(): void {
+  for (const name of ['baseline-aws', 'baseline-pulumi']) {
+    // Bundles only the baseline's own file (and cdk.json); packages stay external, resolved from node_modules.
+    buildSync({
+      entryPoints: [path.join(__dirname, `${name}.ts`)],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: baselineJs(name),
+      logLevel: 'warning',
+    });
+  }
+}
 
 interface Measure {
   readonly wall: number;
@@ -51,7 +76,7 @@ interface CloudBench {
 
 const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
   aws: {
-    baseline: (out, scratch) => ['bench/baseline-aws.ts', path.join(out, 'aws'), 'eu-west-1', path.join(scratch, 'cdk.out')],
+    baseline: (out, scratch) => [baselineJs('baseline-aws'), path.join(out, 'aws'), 'eu-west-1', path.join(scratch, 'cdk.out')],
     count: (out) => {
       const dir = path.join(out, 'aws');
       const counts = fs
@@ -63,9 +88,9 @@ const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
   },
   azure: {
     baseline: (out) => [
-      'bench/baseline-pulumi.ts',
+      baselineJs('baseline-pulumi'),
       path.join(out, 'azure', 'resources.json'),
-      'pulumi/azure/mocks.ts',
+      'dist/pulumi/azure/mocks.js',
       'azureMockCloud',
       'iotkit-azure',
       'offline',
@@ -131,11 +156,11 @@ function cases(full: boolean): Case[] {
   ];
 }
 
-/** Runs node on a TypeScript entry under /usr/bin/time; returns what it measured. */
+/** Runs node on a JavaScript entry under /usr/bin/time; returns what it measured. */
 function measure(args: string[], what: string): Measure {
   const timeFile = path.join(os.tmpdir(), `iotkit-bench-time-${process.pid}`);
   const started = process.hrtime.bigint();
-  const r = spawnSync(TIME, ['-f', '%U %S %M', '-o', timeFile, process.execPath, '--require', 'tsx/cjs', ...args], {
+  const r = spawnSync(TIME, ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -241,10 +266,13 @@ function main(): void {
   const selected = cases(full).filter((c) => (only === undefined || c.cloud === only) && CLOUDS[c.cloud] !== undefined);
   if (selected.length === 0) throw new Error(`--cloud ${String(only)}: no benchmark for that cloud (have: ${Object.keys(CLOUDS).join(', ')})`);
 
+  // The kit as `npm install` leaves it (bin/iotkit.js runs dist/ while it is current), built from these sources.
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  compileBaselines();
   process.stdout.write(
     `iotkit bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${runs} runs each\n`,
   );
-  // One untimed run per cloud first: tsx compiles the kit's TypeScript into its cache once, not in the first measured run.
+  // One untimed run per cloud first: the first run after a build fills the file cache; it would skew the first measured size.
   for (const cloud of new Set(selected.map((c) => c.cloud))) {
     const first = selected.find((c) => c.cloud === cloud);
     if (first !== undefined) runCase(first, 1, CLOUDS[cloud] as CloudBench);

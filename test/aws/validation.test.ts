@@ -7,13 +7,16 @@
 import { App, CustomResource, Stack, Validations } from 'aws-cdk-lib';
 import { CfnCertificate, CfnPolicy, CfnPolicyPrincipalAttachment, CfnThing, CfnThingPrincipalAttachment } from 'aws-cdk-lib/aws-iot';
 import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CfnResource } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, NagRuleCompliance, rules as nagRules, type IApplyRule } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { Plan } from '../../lib/plan/types';
 import { createIotkitApp } from '../../cdk/iotkit-app';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
 import { UserError } from '../../cli/command';
-import { IotkitAwsSolutionsChecks, NAG_FREE_RESOURCE_TYPES } from '../../cdk/validation/aws-solutions-checks';
+import { AWS_SOLUTIONS_RULES, IotkitAwsSolutionsChecks, NAG_FREE_RESOURCE_TYPES } from '../../cdk/validation/aws-solutions-checks';
 import { IotPolicyAuditPlugin, resolveIntrinsics, UNRESOLVED } from '../../cdk/validation/iot-policy-audit-plugin';
 import { EXAMPLE_NAMES, examplePlan, smallPlan, tmpDir } from './helpers';
 
@@ -201,5 +204,76 @@ describe('IotkitAwsSolutionsChecks skips only resource types no AwsSolutions rul
     new CfnQueue(stack, 'Queue');
     const report = new IotkitAwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS3');
+  });
+});
+
+describe('IotkitAwsSolutionsChecks applies the AwsSolutions rules of every service the kit builds', () => {
+  type PackRule = Omit<IApplyRule, 'node'>;
+  /** Every rule of the installed AwsSolutions pack, in its order, with its IDs, levels and texts. */
+  function fullPack(): PackRule[] {
+    const seen: PackRule[] = [];
+    class Recorder extends AwsSolutionsChecks {
+      protected override applyRule(params: IApplyRule): void {
+        const { node: _node, ...rule } = params;
+        seen.push(rule);
+      }
+    }
+    const app = new App();
+    new CfnResource(new Stack(app, 'S'), 'R', { type: 'AWS::Any::Thing' });
+    new Recorder().validateScope(app);
+    return seen;
+  }
+  /** cdk-nag's rule folder (its service) of each rule function. */
+  const folderOf = new Map<unknown, string>(
+    Object.entries(nagRules).flatMap(([folder, mod]) => Object.values(mod).map((rule): [unknown, string] => [rule, folder])),
+  );
+  const kept = new Set<unknown>(AWS_SOLUTIONS_RULES.map((r) => r.rule));
+
+  test("the rules kept carry the full pack's IDs, levels and texts, in its order", () => {
+    const full = fullPack();
+    expect(full.length).toBeGreaterThan(100);
+    expect(AWS_SOLUTIONS_RULES).toEqual(full.filter((r) => kept.has(r.rule)));
+  });
+
+  test('cdk/ imports no aws-cdk-lib service whose AwsSolutions rules are left out', () => {
+    // aws-cdk-lib service module -> cdk-nag rule folders that check its resources. A new service fails here until mapped.
+    const RULE_FOLDERS: Record<string, readonly string[]> = {
+      'aws-iam': ['iam'],
+      'aws-s3': ['s3'],
+      'aws-sqs': ['sqs'],
+      'aws-kms': ['kms'],
+      'aws-lambda': ['lambda'],
+      'aws-kinesis': ['kinesis'],
+      'aws-kinesisfirehose': ['kinesis'],
+      'aws-logs': ['cloudwatch'],
+      'aws-cloudwatch': ['cloudwatch'],
+      'aws-iot': [],
+    };
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const services = new Set(
+      sources(path.join(__dirname, '..', '..', 'cdk')).flatMap((f) =>
+        [...fs.readFileSync(f, 'utf8').matchAll(/from 'aws-cdk-lib\/(aws-[a-z0-9-]+)'/g)].map((m) => m[1]),
+      ),
+    );
+    expect(services.size).toBeGreaterThan(5);
+    for (const s of services) expect({ service: s, mapped: RULE_FOLDERS[s] !== undefined }).toEqual({ service: s, mapped: true });
+    const folders = new Set([...services].flatMap((s) => RULE_FOLDERS[s] ?? []));
+    const missing = fullPack().filter((r) => folders.has(folderOf.get(r.rule) ?? '') && !kept.has(r.rule));
+    expect(missing.map((r) => `AwsSolutions-${r.ruleSuffixOverride ?? r.rule.name}`)).toEqual([]);
+  });
+
+  test.each(scenarios)('%s: the same findings as the full pack, and every rule left out answers "not applicable" for every resource', (_, makePlan) => {
+    const { app } = createIotkitApp(makePlan(), { outdir: tmpDir() });
+    expect(new IotkitAwsSolutionsChecks().validateScope(app).violations).toEqual(new AwsSolutionsChecks().validateScope(app).violations);
+    const leftOut = fullPack().filter((r) => !kept.has(r.rule));
+    const resources = app.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
+    expect(resources.length).toBeGreaterThan(10);
+    for (const node of resources) {
+      const applicable = leftOut.filter((r) => r.rule(node) !== NagRuleCompliance.NOT_APPLICABLE).map((r) => r.ruleSuffixOverride ?? r.rule.name);
+      expect({ resource: node.node.path, applicable }).toEqual({ resource: node.node.path, applicable: [] });
+    }
   });
 });

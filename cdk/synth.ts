@@ -15,6 +15,7 @@ import { stableJson, writeFile } from '../lib/output/write';
 import { SpecError } from '../lib/validate/problem';
 import { createIotkitApp, type IotkitAppOptions } from './iotkit-app';
 import { AwsLayoutError } from './layout';
+import { templateQuotaProblems } from './template-quotas';
 
 /** Objects with their keys in code-unit order, arrays as they are. */
 export function sortKeys(value: unknown): unknown {
@@ -54,6 +55,8 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
     const templates = assembly.stacks
       .map((s) => ({ stackName: s.stackName, text: stableJson(sortKeys(s.template)) }))
       .sort((a, b) => (a.stackName < b.stackName ? -1 : a.stackName > b.stackName ? 1 : 0));
+    const overQuota = templateQuotaProblems(templates);
+    if (overQuota.length > 0) throw new UserError('the AWS templates exceed CloudFormation quotas; nothing was written for AWS:', overQuota);
     for (const t of templates) {
       // Last line of defence: only public material may ever leave the kit.
       if (t.text.includes('PRIVATE KEY')) throw new Error(`internal: the template of ${t.stackName} contains a private key; nothing was written`);

@@ -27,7 +27,10 @@ function sources(dir) {
 const at = process.argv.indexOf('--outdir');
 const dist = at >= 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist');
 fs.rmSync(dist, { recursive: true, force: true });
-const entryPoints = SOURCE_DIRS.flatMap((d) => sources(path.join(root, d))).sort();
+// A folder may be absent (the bridge image copies lib, cli and bridge only).
+const entryPoints = SOURCE_DIRS.filter((d) => fs.existsSync(path.join(root, d)))
+  .flatMap((d) => sources(path.join(root, d)))
+  .sort();
 await build({
   entryPoints,
   outbase: root,
@@ -39,5 +42,5 @@ await build({
   logLevel: 'warning',
 });
 // JSON the sources import (`import cdkJson from '../cdk.json'`): same place relative to the compiled files.
-fs.copyFileSync(path.join(root, 'cdk.json'), path.join(dist, 'cdk.json'));
+if (fs.existsSync(path.join(root, 'cdk.json'))) fs.copyFileSync(path.join(root, 'cdk.json'), path.join(dist, 'cdk.json'));
 fs.writeFileSync(path.join(dist, '.build-stamp'), `${entryPoints.length} files\n`);

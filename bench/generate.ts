@@ -10,6 +10,11 @@
  *   existing Lambda and a republish topic).
  * Azure allows 100 routes per hub (one per route and sink) and 10 custom
  * endpoints: its sizes stay within those limits.
+ * GCP: the bridge stamps one attribute per filtered route on each message of
+ * its topic, and a Pub/Sub message carries at most 100: GCP specs get one
+ * device-to-cloud topic per 50 routes (at least 6), and each fleet its own
+ * certificate authority with its own root (the broker verifies whole chains
+ * and tells fleets apart by CA).
  */
 import type { Cloud } from '../lib/spec/types';
 
@@ -24,6 +29,8 @@ export interface SpecSize {
 export type GeneratedSpec = Record<string, unknown>;
 
 const TOPICS = 6;
+/** GCP: at most this many routes per device-to-cloud topic (each filtered route is one attribute of its messages). */
+const GCP_ROUTES_PER_TOPIC = 50;
 const KINDS = ['stream', 'queue', 'archive', 'warehouse'] as const;
 
 export interface GenerateOptions {
@@ -31,12 +38,26 @@ export interface GenerateOptions {
   readonly eventGrid?: boolean;
   /** @default 'ca.pem' */
   readonly caFile?: string;
+  /**
+   * GCP only: the files of the two authorities (each fleet its own chain and root).
+   * @default { main: ['ca.pem', 'root.pem'], gateways: ['ca-gateways.pem', 'root-gateways.pem'] }
+   */
+  readonly gcpAuthorities?: { readonly main: readonly [string, string]; readonly gateways: readonly [string, string] };
 }
+
+/** Files `generateSpec` names by default, and where the bench copies them from (relative to the repo root). */
+export const CA_FILES: Readonly<Record<string, string>> = {
+  'ca.pem': 'examples/smart-home/ca/intermediate.cert.pem',
+  'root.pem': 'examples/smart-home/ca/root.cert.pem',
+  'ca-gateways.pem': 'examples/smart-home/ca/locks/intermediate.cert.pem',
+  'root-gateways.pem': 'examples/smart-home/ca/locks/root.cert.pem',
+};
 
 export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOptions = {}): GeneratedSpec {
   const caFile = options.caFile ?? 'ca.pem';
+  const topicCount = cloud === 'gcp' ? Math.max(TOPICS, Math.ceil(size.routes / GCP_ROUTES_PER_TOPIC)) : TOPICS;
   const topics: Record<string, unknown> = {};
-  for (let t = 0; t < TOPICS; t++) {
+  for (let t = 0; t < topicCount; t++) {
     topics[`t${t}`] = {
       pattern: `plant/{site}/{line}/{deviceId}/m${t}`,
       direction: 'device-to-cloud',
@@ -72,18 +93,25 @@ export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOpti
           : `exists(alarm.code) or level >= ${r % 5}`;
   const routes = Array.from({ length: size.routes }, (_, r) => ({
     name: `r${r}`,
-    from: `t${r % TOPICS}`,
+    from: `t${r % topicCount}`,
     filter: filter(r),
     to: [sinkNames[r % sinkNames.length]],
   }));
 
   const ids = Array.from({ length: size.devices }, (_, i) => `dev-${String(i).padStart(6, '0')}`);
   const half = Math.ceil(ids.length / 2);
+  // Sensors publish the first half of the device-to-cloud topics, gateways the rest (t0-t2 and t3-t5 with 6 topics).
+  const published = Array.from({ length: topicCount }, (_, t) => `t${t}`);
   const fleets = {
-    sensors: { certificateAuthority: 'main', publish: ['t0', 't1', 't2'], subscribe: ['command'], devices: ids.slice(0, half).map((id) => ({ id })) },
+    sensors: {
+      certificateAuthority: 'main',
+      publish: published.slice(0, Math.ceil(topicCount / 2)),
+      subscribe: ['command'],
+      devices: ids.slice(0, half).map((id) => ({ id })),
+    },
     gateways: {
       certificateAuthority: 'gateways',
-      publish: ['t3', 't4', 't5'],
+      publish: published.slice(Math.ceil(topicCount / 2)),
       subscribe: ['command', 'advisory'],
       devices: ids.slice(half).map((id) => ({ id })),
     },
@@ -102,7 +130,15 @@ export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOpti
     sinks,
     routes,
     fleets,
-    certificateAuthorities: { main: { certificates: [caFile] }, gateways: { certificates: [caFile] } },
+    certificateAuthorities: cloud === 'gcp' ? gcpAuthorities(options) : { main: { certificates: [caFile] }, gateways: { certificates: [caFile] } },
     targets,
+  };
+}
+
+function gcpAuthorities(options: GenerateOptions): Record<string, unknown> {
+  const files = options.gcpAuthorities ?? { main: ['ca.pem', 'root.pem'], gateways: ['ca-gateways.pem', 'root-gateways.pem'] };
+  return {
+    main: { certificates: [files.main[0]], root: files.main[1] },
+    gateways: { certificates: [files.gateways[0]], root: files.gateways[1] },
   };
 }

@@ -20,10 +20,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Cloud } from '../lib/spec/types';
-import { generateSpec, type SpecSize } from './generate';
+import { CA_FILES, generateSpec, type SpecSize } from './generate';
 
 const ROOT = path.join(__dirname, '..');
-const CA = path.join(ROOT, 'examples', 'smart-home', 'ca', 'intermediate.cert.pem');
 const TIME = '/usr/bin/time';
 /**
  * Both sides run as compiled JavaScript under plain node, as a user runs them:
@@ -66,8 +65,8 @@ interface Case {
 /**
  * Per-cloud setup: how the kit runs (always `iotkit synth --cloud X`, as a
  * user runs it), how the baseline runs on the kit's output, how to count
- * what was generated. GCP plugs in here once pulumi/gcp has its offline
- * synthesis (same mock synthesis as Azure: resources.json + a mock cloud).
+ * what was generated. Azure and GCP share the Pulumi baseline (their
+ * offline synthesis writes resources.json under their own mock cloud).
  */
 interface CloudBench {
   readonly baseline: (out: string, scratch: string) => string[];
@@ -97,12 +96,10 @@ const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
     ],
     count: (out) => pulumiCount(path.join(out, 'azure', 'resources.json')),
   },
-  // GCP landed (pulumi/gcp) while this bench was written; its row is not enabled yet because the generated specs
-  // were not run through the GCP checks here. Enabling it should take this entry (values from pulumi/gcp/synth.ts):
-  // gcp: {
-  //   baseline: (out) => ['bench/baseline-pulumi.ts', path.join(out, 'gcp', 'resources.json'), 'pulumi/gcp/mocks.ts', 'gcpMockCloud', 'iotkit-gcp', 'offline'],
-  //   count: (out) => pulumiCount(path.join(out, 'gcp', 'resources.json')),
-  // },
+  gcp: {
+    baseline: (out) => ['bench/baseline-pulumi.ts', path.join(out, 'gcp', 'resources.json'), 'pulumi/gcp/mocks.ts', 'gcpMockCloud', 'iotkit-gcp', 'offline'],
+    count: (out) => pulumiCount(path.join(out, 'gcp', 'resources.json')),
+  },
 };
 
 function pulumiCount(file: string): { resources: number; stacks: number; maxPerStack: number } {
@@ -139,6 +136,20 @@ function cases(full: boolean): Case[] {
         [100, 10],
       ];
   const azureGrid = full ? [100, 1000, 5000] : [100, 1000];
+  // GCP scales in routes (one subscription each, one topic per 50 routes) and shards; devices only lengthen the spec.
+  const gcp: Array<[number, number]> = full
+    ? [
+        [10, 0],
+        [100, 1000],
+        [500, 5000],
+        [1000, 10000],
+        [2000, 10000],
+      ]
+    : [
+        [10, 0],
+        [100, 1000],
+        [300, 3000],
+      ];
   return [
     ...aws.map(([routes, devices]): Case => ({ cloud: 'aws', label: `${routes} routes, ${devices} devices`, size: { routes, devices, sinks: 8 } })),
     ...azureHub.map(([routes, sinks]): Case => ({
@@ -153,6 +164,7 @@ function cases(full: boolean): Case[] {
       size: { routes: 10, devices, sinks: 2 },
       azureBroker: 'eventgrid',
     })),
+    ...gcp.map(([routes, devices]): Case => ({ cloud: 'gcp', label: `${routes} routes, ${devices} devices`, size: { routes, devices, sinks: 8 } })),
   ];
 }
 
@@ -190,7 +202,7 @@ interface Row {
 function runCase(c: Case, runs: number, bench: CloudBench): Row {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-bench-'));
   try {
-    fs.copyFileSync(CA, path.join(scratch, 'ca.pem'));
+    for (const [file, from] of Object.entries(CA_FILES)) fs.copyFileSync(path.join(ROOT, from), path.join(scratch, file));
     const spec = generateSpec(c.cloud, c.size, { eventGrid: c.azureBroker === 'eventgrid' });
     const specFile = path.join(scratch, 'iotkit.spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));

@@ -100,3 +100,28 @@ test('two resources with the same type and name are refused', async () => {
   };
   await expect(runUnderMocks(twice, { cloud })).rejects.toThrow(/two resources are named test:index:Thing::same|Duplicate resource URN/);
 });
+
+/**
+ * Under tsx (as the CLI runs), source maps are on, and Node maps every frame of
+ * the stack trace the Pulumi SDK takes for each promise: the runner turns them
+ * off while the program runs and back on after, also when the run fails.
+ */
+test('source maps are off while the program runs and restored after, also after a failure', () => {
+  const script = `
+    const pulumi = require('@pulumi/pulumi');
+    const { runUnderMocks } = require('./pulumi/shared/mock-runner.ts');
+    class Thing extends pulumi.CustomResource { constructor(n, p, o) { super('test:index:Thing', n, p, o); } }
+    const seen = [];
+    const cloud = { newResource: (a) => { seen.push(process.sourceMapsEnabled); if (a.name === 'bad') throw new Error('no'); return { id: 'i', state: {} }; }, call: () => ({}) };
+    const program = (name) => (r) => { seen.push(process.sourceMapsEnabled); new Thing(name, {}, r); };
+    (async () => {
+      const before = process.sourceMapsEnabled;
+      await runUnderMocks(program('good'), { cloud });
+      const afterGood = process.sourceMapsEnabled;
+      await runUnderMocks(program('bad'), { cloud, timeoutMs: 5000 }).catch(() => undefined);
+      console.log(JSON.stringify({ before, afterGood, after: process.sourceMapsEnabled, seen }));
+    })();`;
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
+  expect(JSON.parse(line ?? 'null')).toEqual({ before: true, afterGood: true, after: true, seen: [false, false, false, false] });
+});

@@ -10,13 +10,11 @@
  * Same plan, same bytes: names come from a fixed offline stack name, mock
  * answers are derived from inputs, and every list is sorted.
  */
-import * as path from 'node:path';
 import type { CloudSynthesizer } from '../../lib/backend';
 import type { Plan } from '../../lib/plan/types';
-import { stableJson, writeFile } from '../../lib/output/write';
-import { SpecError } from '../../lib/validate/problem';
-import { assertNoSecretMaterial, type ResourceGraph } from '../shared/graph';
-import { runUnderMocks } from '../shared/mock-runner';
+import { stableJson } from '../../lib/output/write';
+import type { ResourceGraph } from '../shared/graph';
+import { OFFLINE_STACK, synthesizeOffline, writeArtifacts } from '../shared/offline-synth';
 import { AzureIotkit } from './components/azure-iotkit';
 import { deviceContract } from './device-contract';
 import { enrollmentFile } from './enrollment';
@@ -24,8 +22,7 @@ import { azureMockCloud } from './mocks';
 import { checkAzurePlan } from './checks';
 import { azureSettings, type AzureSettings } from './layout';
 
-/** Stack name offline synthesis derives default names from (`pulumi up` uses the real stack name). */
-export const OFFLINE_STACK = 'offline';
+export { OFFLINE_STACK };
 export const PROJECT = 'iotkit-azure';
 
 export interface AzureArtifacts {
@@ -37,29 +34,20 @@ export interface AzureArtifacts {
 
 /** Everything synth writes, in memory (tests use this directly). */
 export async function synthesizeAzure(plan: Plan, settings: AzureSettings = azureSettings(plan, OFFLINE_STACK)): Promise<AzureArtifacts> {
-  const errors = checkAzurePlan(plan).filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new SpecError(errors);
-  const graph = await runUnderMocks(
-    (root) => {
+  const { graph, files } = await synthesizeOffline(plan, {
+    folder: 'azure',
+    project: PROJECT,
+    mockCloud: azureMockCloud,
+    check: checkAzurePlan,
+    program: (root) => {
       new AzureIotkit('iotkit', { plan, settings }, root);
     },
-    { cloud: azureMockCloud, project: PROJECT, stack: OFFLINE_STACK },
-  );
-  const files = new Map<string, string>();
-  files.set('resources.json', stableJson(graph));
-  files.set('device-contract.json', stableJson(deviceContract(plan, settings)));
-  if (settings.broker === 'iothub') files.set('enrollment-groups.json', stableJson(enrollmentFile(plan, settings)));
-  for (const [name, text] of files) assertNoSecretMaterial(text, `out/azure/${name}`);
+    files: () => [
+      ['device-contract.json', stableJson(deviceContract(plan, settings))],
+      ...(settings.broker === 'iothub' ? [['enrollment-groups.json', stableJson(enrollmentFile(plan, settings))] as const] : []),
+    ],
+  });
   return { settings, graph, files };
 }
 
-export const synthAzure: CloudSynthesizer = async (plan, dir) => {
-  const { files } = await synthesizeAzure(plan);
-  const written: string[] = [];
-  for (const [name, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const file = path.join(dir, name);
-    writeFile(file, text);
-    written.push(file);
-  }
-  return written;
-};
+export const synthAzure: CloudSynthesizer = async (plan, dir) => writeArtifacts((await synthesizeAzure(plan)).files, dir);

@@ -12,14 +12,12 @@
  * is a placeholder marked secret (it shows as "[secret]"): the real one is
  * given to `pulumi up` as secret config and lands only in Secret Manager.
  */
-import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { CloudSynthesizer } from '../../lib/backend';
 import type { Plan } from '../../lib/plan/types';
-import { stableJson, writeFile } from '../../lib/output/write';
-import { SpecError } from '../../lib/validate/problem';
-import { assertNoSecretMaterial, type ResourceGraph } from '../shared/graph';
-import { runUnderMocks } from '../shared/mock-runner';
+import { stableJson } from '../../lib/output/write';
+import type { ResourceGraph } from '../shared/graph';
+import { OFFLINE_STACK, synthesizeOffline, writeArtifacts } from '../shared/offline-synth';
 import { GcpIotkit } from './components/gcp-iotkit';
 import { deviceContract } from './device-contract';
 import { brokerFiles } from './broker/mosquitto';
@@ -27,8 +25,7 @@ import { gcpMockCloud } from './mocks';
 import { checkGcpPlan } from './checks';
 import { gcpSettings, type GcpSettings } from './layout';
 
-/** Stack name offline synthesis derives default names from (`pulumi up` uses the real stack name). */
-export const OFFLINE_STACK = 'offline';
+export { OFFLINE_STACK };
 export const PROJECT = 'iotkit-gcp';
 /** Stands in for the server certificate chain offline (public material; the real one comes from stack config). */
 export const OFFLINE_SERVER_CERTIFICATE = '# offline synthesis: the server certificate chain comes from iotkit:serverCertificate\n';
@@ -42,29 +39,20 @@ export interface GcpArtifacts {
 
 /** Everything synth writes, in memory (tests use this directly). */
 export async function synthesizeGcp(plan: Plan, settings: GcpSettings = gcpSettings(plan, OFFLINE_STACK)): Promise<GcpArtifacts> {
-  const errors = checkGcpPlan(plan).filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new SpecError(errors);
-  const graph = await runUnderMocks(
-    (root) => {
+  const { graph, files } = await synthesizeOffline(plan, {
+    folder: 'gcp',
+    project: PROJECT,
+    mockCloud: gcpMockCloud,
+    check: checkGcpPlan,
+    program: (root) => {
       new GcpIotkit('iotkit', { plan, settings, serverKey: pulumi.secret('offline placeholder'), serverCertificate: OFFLINE_SERVER_CERTIFICATE }, root);
     },
-    { cloud: gcpMockCloud, project: PROJECT, stack: OFFLINE_STACK },
-  );
-  const files = new Map<string, string>();
-  files.set('resources.json', stableJson(graph));
-  files.set('device-contract.json', stableJson(deviceContract(plan, settings)));
-  for (const [name, text] of brokerFiles(plan)) files.set(`broker/${name}`, text);
-  for (const [name, text] of files) assertNoSecretMaterial(text, `out/gcp/${name}`);
+    files: () => [
+      ['device-contract.json', stableJson(deviceContract(plan, settings))],
+      ...[...brokerFiles(plan)].map(([name, text]): [string, string] => [`broker/${name}`, text]),
+    ],
+  });
   return { settings, graph, files };
 }
 
-export const synthGcp: CloudSynthesizer = async (plan, dir) => {
-  const { files } = await synthesizeGcp(plan);
-  const written: string[] = [];
-  for (const [name, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const file = path.join(dir, name);
-    writeFile(file, text);
-    written.push(file);
-  }
-  return written;
-};
+export const synthGcp: CloudSynthesizer = async (plan, dir) => writeArtifacts((await synthesizeGcp(plan)).files, dir);

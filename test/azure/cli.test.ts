@@ -8,17 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
 import { capture, EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from '../helpers/fixtures';
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  }
-  return files;
-}
+import { readTree } from '../helpers/read-tree';
 
 test('synth --cloud azure writes the plan, the resource graph, the device contract and the enrollment groups, identically twice', async () => {
   const first = tmpDir();

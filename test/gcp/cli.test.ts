@@ -11,17 +11,7 @@ import { compileSpec } from '../../lib/compile';
 import { SpecError } from '../../lib/validate/problem';
 import { checkGcpPlan } from '../../pulumi/gcp/checks';
 import { capture, EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from '../helpers/fixtures';
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  }
-  return files;
-}
+import { readTree } from '../helpers/read-tree';
 
 test('synth --cloud gcp writes the plan, the resource graph, the device contract and the broker files, identically twice', async () => {
   const first = tmpDir();

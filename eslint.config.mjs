@@ -40,7 +40,7 @@ export default tseslint.config(
   {
     // Lazy loading of backend roles: under tsx/cjs Node's import() cannot
     // load a .ts file, so these registries use require() on purpose.
-    files: ['cli/backends.ts', '**/backend.ts'],
+    files: ['cli/backends.ts', 'cli/main.ts', '**/backend.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

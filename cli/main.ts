@@ -1,23 +1,31 @@
 import type { Command, CommandIo } from './command';
 import { UsageError, UserError } from './command';
 import { SpecError, formatProblem } from '../lib/validate/problem';
-import { validateCommand } from './commands/validate';
-import { synthCommand } from './commands/synth';
-import { schemaCommand } from './commands/schema';
-import { certsCommand } from './commands/certs';
-import { diffCommand } from './commands/diff';
-import { bridgeCommand } from './commands/bridge';
-import { explainCommand } from './commands/explain';
 
-const COMMANDS: readonly Command[] = [validateCommand, synthCommand, diffCommand, explainCommand, schemaCommand, certsCommand, bridgeCommand];
+/**
+ * Command name -> its module, loaded when that command runs (or for the full
+ * usage text): `iotkit synth` does not load the certs, diff or bridge code
+ * and their libraries. require(): under tsx/cjs import() cannot load .ts.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Command]> = [
+  ['validate', () => (require('./commands/validate') as typeof import('./commands/validate')).validateCommand],
+  ['synth', () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand],
+  ['diff', () => (require('./commands/diff') as typeof import('./commands/diff')).diffCommand],
+  ['explain', () => (require('./commands/explain') as typeof import('./commands/explain')).explainCommand],
+  ['schema', () => (require('./commands/schema') as typeof import('./commands/schema')).schemaCommand],
+  ['certs', () => (require('./commands/certs') as typeof import('./commands/certs')).certsCommand],
+  ['bridge', () => (require('./commands/bridge') as typeof import('./commands/bridge')).bridgeCommand],
+];
 
-const USAGE = `Usage: iotkit <command> [options]
+const usage = (): string => `Usage: iotkit <command> [options]
 
 One MQTT description (topics, QoS, permissions, routes, device certificates),
 provisioned on AWS IoT Core (CDK), Azure IoT Hub and GCP Pub/Sub (Pulumi).
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+${COMMANDS.map(([, load]) => load())
+  .map((c) => `  ${c.name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
 
 Run "iotkit <command> --help" for a command's options.`;
 
@@ -31,14 +39,15 @@ const defaultIo: CommandIo = {
 export async function main(argv: readonly string[], io: CommandIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? io.err : io.out)(USAGE);
+    (name === undefined ? io.err : io.out)(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    io.err(`iotkit: unknown command "${name}"\n\n${USAGE}`);
+  const load = COMMANDS.find(([n]) => n === name)?.[1];
+  if (load === undefined) {
+    io.err(`iotkit: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const command = load();
   const wantsHelp = command.hasSubcommands === true ? rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
   if (wantsHelp) {
     io.out(command.usage);

@@ -1,11 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { SpecError } from '../validate/problem';
 import { InputFileError, MAX_SPEC_FILE_BYTES, readTextFile } from '../input/read-file';
 import { duplicateJsonKeys } from './json-keys';
-import { duplicateYamlKeys } from './yaml-keys';
-import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
 import { withTypeScript } from './typescript-loader';
 
 /** A spec file read from disk, not yet validated. */
@@ -47,7 +44,9 @@ export function loadSpecFile(specPath: string): LoadedSpecFile {
     throw e;
   }
   if (ext === '.json') return { document: parseJson(text, specPath), file, baseDir };
-  if (ext === '.yaml' || ext === '.yml') return { document: parseYaml(text, specPath), file, baseDir };
+  // The YAML library (about 70 modules) loads only for a YAML spec: every synth of a .json or .ts spec would pay it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (above); tsx/cjs cannot import() .ts
+  if (ext === '.yaml' || ext === '.yml') return { document: (require('./load-yaml') as typeof import('./load-yaml')).parseYaml(text, specPath), file, baseDir };
   return { document: loadModule(file, specPath), file, baseDir };
 }
 
@@ -71,50 +70,6 @@ function parseJson(text: string, label: string): unknown {
     );
   }
   return document;
-}
-
-function parseYaml(text: string, label: string): unknown {
-  const lineCounter = new YAML.LineCounter();
-  // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
-  if (doc.errors.length > 0) {
-    const seen = new Set<string>();
-    const problems = doc.errors
-      .map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        const at = ` (line ${pos.line}, column ${pos.col})`;
-        if (e.code === 'RESOURCE_EXHAUSTION') {
-          return `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
-        }
-        return `${label} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${at}`;
-      })
-      .filter((m) => !seen.has(m) && seen.add(m) !== undefined);
-    throw new SpecError(problems.slice(0, 20).map((message) => ({ path: '', severity: 'error' as const, message })));
-  }
-  const duplicates = duplicateYamlKeys(doc, lineCounter);
-  if (duplicates.length > 0) {
-    throw new SpecError(
-      duplicates.map((d) => ({
-        path: d.path,
-        severity: 'error' as const,
-        message: `duplicate key "${d.key}" (line ${d.line}, column ${d.column}; first at line ${d.firstLine})`,
-      })),
-    );
-  }
-  try {
-    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
-  } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-      throw new SpecError([
-        {
-          path: '',
-          severity: 'error',
-          message: `${label} expands YAML aliases too often (more than ${MAX_YAML_ALIAS_COUNT} expansions of one anchor, as in an alias bomb): write the values out or use fewer aliases`,
-        },
-      ]);
-    }
-    throw e;
-  }
 }
 
 function loadModule(file: string, label: string): unknown {

@@ -1,0 +1,49 @@
+import * as YAML from 'yaml';
+import { SpecError } from '../validate/problem';
+import { duplicateYamlKeys } from './yaml-keys';
+import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
+
+/** A YAML spec document as data; syntax errors, duplicate keys and alias bombs become a SpecError with the position. */
+export function parseYaml(text: string, label: string): unknown {
+  const lineCounter = new YAML.LineCounter();
+  // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
+  if (doc.errors.length > 0) {
+    const seen = new Set<string>();
+    const problems = doc.errors
+      .map((e) => {
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+        const at = ` (line ${pos.line}, column ${pos.col})`;
+        if (e.code === 'RESOURCE_EXHAUSTION') {
+          return `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
+        }
+        return `${label} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${at}`;
+      })
+      .filter((m) => !seen.has(m) && seen.add(m) !== undefined);
+    throw new SpecError(problems.slice(0, 20).map((message) => ({ path: '', severity: 'error' as const, message })));
+  }
+  const duplicates = duplicateYamlKeys(doc, lineCounter);
+  if (duplicates.length > 0) {
+    throw new SpecError(
+      duplicates.map((d) => ({
+        path: d.path,
+        severity: 'error' as const,
+        message: `duplicate key "${d.key}" (line ${d.line}, column ${d.column}; first at line ${d.firstLine})`,
+      })),
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new SpecError([
+        {
+          path: '',
+          severity: 'error',
+          message: `${label} expands YAML aliases too often (more than ${MAX_YAML_ALIAS_COUNT} expansions of one anchor, as in an alias bomb): write the values out or use fewer aliases`,
+        },
+      ]);
+    }
+    throw e;
+  }
+}

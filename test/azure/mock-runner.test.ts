@@ -102,26 +102,39 @@ test('two resources with the same type and name are refused', async () => {
 });
 
 /**
- * Under tsx (as the CLI runs), source maps are on, and Node maps every frame of
- * the stack trace the Pulumi SDK takes for each promise: the runner turns them
- * off while the program runs and back on after, also when the run fails.
+ * Under tsx (as the CLI runs), source maps are on, and the Pulumi SDK formats a
+ * stack trace for each promise it creates: while the program runs the runner
+ * leaves those traces empty and turns source maps off, keeps every other
+ * trace, and restores both after, also when the run fails.
  */
-test('source maps are off while the program runs and restored after, also after a failure', () => {
+test('Pulumi promise traces are skipped while the program runs, other traces kept, all restored after', () => {
   const script = `
     const pulumi = require('@pulumi/pulumi');
+    const { debuggablePromise } = require('@pulumi/pulumi/runtime/debuggable');
+    const promiseTrace = () => { const p = Promise.resolve(); debuggablePromise(p, 'probe'); return p._debugStackTrace; };
     const { runUnderMocks } = require('./pulumi/shared/mock-runner.ts');
     class Thing extends pulumi.CustomResource { constructor(n, p, o) { super('test:index:Thing', n, p, o); } }
     const seen = [];
-    const cloud = { newResource: (a) => { seen.push(process.sourceMapsEnabled); if (a.name === 'bad') throw new Error('no'); return { id: 'i', state: {} }; }, call: () => ({}) };
-    const program = (name) => (r) => { seen.push(process.sourceMapsEnabled); new Thing(name, {}, r); };
+    const cloud = { newResource: (a) => { if (a.name === 'bad') throw new Error('no'); return { id: 'i', state: {} }; }, call: () => ({}) };
+    const program = (name) => (r) => {
+      seen.push({
+        maps: process.sourceMapsEnabled,
+        pulumiTrace: promiseTrace(),
+        ownTrace: new Error('mine').stack.startsWith('Error: mine') && new Error('mine').stack.includes(' at '),
+      });
+      new Thing(name, {}, r);
+    };
     (async () => {
-      const before = process.sourceMapsEnabled;
+      const before = { maps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace };
       await runUnderMocks(program('good'), { cloud });
-      const afterGood = process.sourceMapsEnabled;
+      const afterGood = process.sourceMapsEnabled && Error.prepareStackTrace === before.prepare;
       await runUnderMocks(program('bad'), { cloud, timeoutMs: 5000 }).catch(() => undefined);
-      console.log(JSON.stringify({ before, afterGood, after: process.sourceMapsEnabled, seen }));
-    })();`;
+      const after = process.sourceMapsEnabled && Error.prepareStackTrace === before.prepare;
+      const outside = promiseTrace().includes(' at ');
+      console.log(JSON.stringify({ before: before.maps, afterGood, after, outside, seen }));
+    })().catch((e) => console.log("ERR " + e.stack));`;
   const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
   const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
-  expect(JSON.parse(line ?? 'null')).toEqual({ before: true, afterGood: true, after: true, seen: [false, false, false, false] });
+  const during = { maps: false, pulumiTrace: '', ownTrace: true };
+  expect(JSON.parse(line ?? 'null')).toEqual({ before: true, afterGood: true, after: true, outside: true, seen: [during, during] });
 });

@@ -97,7 +97,14 @@ const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
     count: (out) => pulumiCount(path.join(out, 'azure', 'resources.json')),
   },
   gcp: {
-    baseline: (out) => ['bench/baseline-pulumi.ts', path.join(out, 'gcp', 'resources.json'), 'pulumi/gcp/mocks.ts', 'gcpMockCloud', 'iotkit-gcp', 'offline'],
+    baseline: (out) => [
+      baselineJs('baseline-pulumi'),
+      path.join(out, 'gcp', 'resources.json'),
+      'dist/pulumi/gcp/mocks.js',
+      'gcpMockCloud',
+      'iotkit-gcp',
+      'offline',
+    ],
     count: (out) => pulumiCount(path.join(out, 'gcp', 'resources.json')),
   },
 };

@@ -96,8 +96,11 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
 
 const PROMISE_TRACE_FILE = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
 
-/** Empty for a trace taken in the SDK's promise wrapper; any other trace as before (V8's format when nothing was set). */
-function skipPromiseTraces(previous: typeof Error.prepareStackTrace): NonNullable<typeof Error.prepareStackTrace> {
+/**
+ * Empty for a trace taken in the SDK's promise wrapper; any other trace as before (V8's format when nothing was set).
+ * Exported for bench/baseline-pulumi.ts, so the baseline runs under the same mock conditions as the kit.
+ */
+export function skipPromiseTraces(previous: typeof Error.prepareStackTrace): NonNullable<typeof Error.prepareStackTrace> {
   return (error, frames) => {
     if (frames[0]?.getFileName()?.endsWith(PROMISE_TRACE_FILE) === true) return '';
     if (previous !== undefined) return previous(error, frames) as unknown;

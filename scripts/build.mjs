@@ -9,6 +9,7 @@
  */
 import { build } from 'esbuild';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,4 +44,7 @@ await build({
 });
 // JSON the sources import (`import cdkJson from '../cdk.json'`): same place relative to the compiled files.
 if (fs.existsSync(path.join(root, 'cdk.json'))) fs.copyFileSync(path.join(root, 'cdk.json'), path.join(dist, 'cdk.json'));
+// The spec validator, generated from the schema now instead of compiled at each run (see lib/validate/structure.ts).
+const structure = createRequire(import.meta.url)(path.join(dist, 'lib', 'validate', 'structure.js'));
+fs.writeFileSync(structure.PREBUILT_VALIDATOR, structure.specValidatorSource());
 fs.writeFileSync(path.join(dist, '.build-stamp'), `${entryPoints.length} files\n`);

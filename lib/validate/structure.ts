@@ -1,11 +1,43 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { default as AjvClass, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { SPEC_JSON_SCHEMA } from '../spec/json-schema';
 import { joinPath, type Problem } from './problem';
 import { closest } from './suggest';
 
 // verbose: errors carry the offending value and schema, so messages can quote them.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validateShape = ajv.compile(SPEC_JSON_SCHEMA);
+const AJV_OPTIONS: Options = { allErrors: true, strict: false, verbose: true };
+
+/** Where the compiled kit keeps the validator generated at build time (dist/lib/validate/). */
+export const PREBUILT_VALIDATOR = path.join(__dirname, 'spec-validator.js');
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where it is used: the compiled kit does not need Ajv at all
+const newAjv = (options: Options): AjvClass => new (require('ajv') as { default: typeof AjvClass }).default(options);
+
+/**
+ * The spec validator as JavaScript source (Ajv standalone code), which
+ * `npm run build` writes to dist/: compiling the schema at each run, with
+ * loading Ajv, was about 0.2 s of every command (most of `iotkit validate`).
+ */
+export function specValidatorSource(): string {
+  const ajv = newAjv({ ...AJV_OPTIONS, code: { source: true } });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- build time only
+  const standalone = (require('ajv/dist/standalone') as { default: (ajv: AjvClass, validate: ValidateFunction) => string }).default;
+  return standalone(ajv, ajv.compile(SPEC_JSON_SCHEMA));
+}
+
+let validateShape: ValidateFunction | undefined;
+
+/** The build's validator when there is one (dist/), else the schema compiled now (the sources, tsx, jest). */
+function specValidator(): ValidateFunction {
+  if (validateShape === undefined) {
+    validateShape = fs.existsSync(PREBUILT_VALIDATOR)
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a generated module beside this one, only in dist/
+        (require(PREBUILT_VALIDATOR) as ValidateFunction)
+      : newAjv(AJV_OPTIONS).compile(SPEC_JSON_SCHEMA);
+  }
+  return validateShape;
+}
 
 export interface StructureProblems {
   /** Wrong types, missing or unknown fields, enums: nothing else can be checked reliably. */
@@ -24,9 +56,10 @@ const VALUE_KEYWORDS = new Set(['pattern', 'maxLength', 'minLength']);
  */
 export function checkStructure(document: unknown): StructureProblems {
   const result: StructureProblems = { blocking: [], values: [] };
-  if (validateShape(document)) return result;
+  const validate = specValidator();
+  if (validate(document)) return result;
   const seen = new Set<string>();
-  for (const e of validateShape.errors ?? []) {
+  for (const e of validate.errors ?? []) {
     const p = toProblem(e);
     if (p === undefined) continue;
     const key = `${p.path}\u0000${p.message}`;

@@ -65,7 +65,7 @@ test('the generated validator reports exactly what the schema compiled at run ti
     let doc = mutate(base, random);
     if (random() < 0.5) doc = mutate(doc, random);
     const expected = errors(atRunTime, doc);
-    if (expected != null && expected.length > 0) invalid++;
+    if ((expected ?? []).length > 0) invalid++;
     expect({ i, errors: errors(atBuild, doc) }).toEqual({ i, errors: expected });
   }
   expect(invalid).toBeGreaterThan(150);

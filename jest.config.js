@@ -1,10 +1,18 @@
 /**
  * Type-checking is done once by `tsc --noEmit` in `npm test`; jest only
  * transpiles (swc), which keeps the suite fast on a 2-core machine.
+ * docs/development.md ("Keeping the tests fast") says how to measure and
+ * what is shared between suites.
  */
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Jest's own default (cores - 1) gives one worker, so every suite in a row, on a 2-core machine.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
+  // One CloudFormation-validation engine cache per worker (see the file).
+  testEnvironment: '<rootDir>/test/jest/environment.js',
+  moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/jest/cfn-validate.js' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },

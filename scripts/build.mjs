@@ -42,6 +42,18 @@ await build({
   sourcemap: true, // .map files beside the output: `node --enable-source-maps` maps stack traces to the sources
   logLevel: 'warning',
 });
+// The X.509 library with its ASN.1 packages (about 230 small modules) as one file: about 0.1 s less to load per run.
+// lib/certs/x509.ts is the only module that imports them.
+await build({
+  entryPoints: [path.join(root, 'lib', 'certs', 'x509.ts')],
+  outfile: path.join(dist, 'lib', 'certs', 'x509.js'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 // JSON the sources import (`import cdkJson from '../cdk.json'`): same place relative to the compiled files.
 if (fs.existsSync(path.join(root, 'cdk.json'))) fs.copyFileSync(path.join(root, 'cdk.json'), path.join(dist, 'cdk.json'));
 // The spec validator, generated from the schema now instead of compiled at each run (see lib/validate/structure.ts).

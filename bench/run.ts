@@ -85,29 +85,18 @@ const CLOUDS: Partial<Record<Cloud, CloudBench>> = {
       return { resources: counts.reduce((a, b) => a + b, 0), stacks: counts.length, maxPerStack: Math.max(...counts) };
     },
   },
-  azure: {
-    baseline: (out) => [
-      baselineJs('baseline-pulumi'),
-      path.join(out, 'azure', 'resources.json'),
-      'dist/pulumi/azure/mocks.js',
-      'azureMockCloud',
-      'iotkit-azure',
-      'offline',
-    ],
-    count: (out) => pulumiCount(path.join(out, 'azure', 'resources.json')),
-  },
-  gcp: {
-    baseline: (out) => [
-      baselineJs('baseline-pulumi'),
-      path.join(out, 'gcp', 'resources.json'),
-      'dist/pulumi/gcp/mocks.js',
-      'gcpMockCloud',
-      'iotkit-gcp',
-      'offline',
-    ],
-    count: (out) => pulumiCount(path.join(out, 'gcp', 'resources.json')),
-  },
+  azure: pulumiBench('azure'),
+  gcp: pulumiBench('gcp'),
 };
+
+/** A Pulumi cloud: the baseline program on out/<cloud>/resources.json under the kit's mock cloud (<cloud>MockCloud, stack iotkit-<cloud>). */
+function pulumiBench(cloud: 'azure' | 'gcp'): CloudBench {
+  const graph = (out: string) => path.join(out, cloud, 'resources.json');
+  return {
+    baseline: (out) => [baselineJs('baseline-pulumi'), graph(out), `dist/pulumi/${cloud}/mocks.js`, `${cloud}MockCloud`, `iotkit-${cloud}`, 'offline'],
+    count: (out) => pulumiCount(graph(out)),
+  };
+}
 
 function pulumiCount(file: string): { resources: number; stacks: number; maxPerStack: number } {
   const graph = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources: Array<{ type: string }> };

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { GraphResource, JsonValue, ResourceGraph } from '../pulumi/shared/graph';
-import { skipPromiseTraces, type MockCloud } from '../pulumi/shared/mock-runner';
+import { quietPromiseTraces, type MockCloud } from '../pulumi/shared/mock-runner';
 
 type ResourceClass = new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -39,10 +39,7 @@ async function main(): Promise<void> {
   if (cloud === undefined) throw new Error(`${mocksModule} exports no ${mocksExport}`);
   await pulumi.runtime.setMocks({ newResource: (a) => cloud.newResource(a), call: (a) => cloud.call(a) }, project, stack, false);
   // The same conditions as the kit's mock runner (pulumi/shared/mock-runner.ts): no formatting of the SDK's per-promise traces.
-  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS === undefined) {
-    process.setSourceMapsEnabled(false);
-    Error.prepareStackTrace = skipPromiseTraces(Error.prepareStackTrace);
-  }
+  quietPromiseTraces();
 
   const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as ResourceGraph;
   const byKey = new Map(graph.resources.map((r) => [`${r.type}::${r.name}`, r]));

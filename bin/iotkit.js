@@ -4,7 +4,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const SOURCE_DIRS = ['lib', 'cli', 'cdk', 'pulumi', 'bridge'];
 
 /**
  * dist/ (compiled by `npm run build`, which `npm install` runs) when it is
@@ -14,21 +13,26 @@ const SOURCE_DIRS = ['lib', 'cli', 'cdk', 'pulumi', 'bridge'];
  */
 function compiledIsCurrent() {
   let built;
+  let sourceDirs;
   try {
-    built = fs.statSync(path.join(root, 'dist', '.build-stamp')).mtimeMs;
+    const stamp = path.join(root, 'dist', '.build-stamp');
+    built = fs.statSync(stamp).mtimeMs;
+    // The folders the build compiled (scripts/build.mjs writes them).
+    sourceDirs = JSON.parse(fs.readFileSync(stamp, 'utf8')).sourceDirs;
   } catch {
     return false;
   }
+  if (!Array.isArray(sourceDirs)) return false;
   const newer = (dir) =>
     fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) return e.name !== 'node_modules' && newer(p);
       return e.name.endsWith('.ts') && fs.statSync(p).mtimeMs > built;
     });
+  // A folder or cdk.json may be absent (the bridge image has lib, cli and bridge only).
+  const changed = (p) => fs.existsSync(p) && (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built);
   try {
-    return (
-      !SOURCE_DIRS.some((d) => fs.existsSync(path.join(root, d)) && newer(path.join(root, d))) && fs.statSync(path.join(root, 'cdk.json')).mtimeMs <= built
-    );
+    return ![...sourceDirs, 'cdk.json'].some((d) => changed(path.join(root, d)));
   } catch {
     return false;
   }

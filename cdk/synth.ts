@@ -15,7 +15,7 @@ import { stableJson, writeFile } from '../lib/output/write';
 import { SpecError } from '../lib/validate/problem';
 import { createIotkitApp, type IotkitAppOptions } from './iotkit-app';
 import { AwsLayoutError } from './layout';
-import { templateQuotaProblems } from './template-quotas';
+import { templateQuotaProblems, type RenderedTemplate } from './template-quotas';
 
 /** Objects with their keys in code-unit order, arrays as they are. */
 export function sortKeys(value: unknown): unknown {
@@ -53,7 +53,7 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
       throw e;
     }
     const templates = assembly.stacks
-      .map((s) => ({ stackName: s.stackName, text: stableJson(sortKeys(s.template)) }))
+      .map((s) => ({ stackName: s.stackName, template: s.template as RenderedTemplate['template'], text: stableJson(sortKeys(s.template)) }))
       .sort((a, b) => (a.stackName < b.stackName ? -1 : a.stackName > b.stackName ? 1 : 0));
     const overQuota = templateQuotaProblems(templates);
     if (overQuota.length > 0) throw new UserError('the AWS templates exceed CloudFormation quotas; nothing was written for AWS:', overQuota);
@@ -61,7 +61,7 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
       // Last line of defence: only public material may ever leave the kit.
       if (t.text.includes('PRIVATE KEY')) throw new Error(`internal: the template of ${t.stackName} contains a private key; nothing was written`);
     }
-    return templates;
+    return templates.map(({ stackName, text }) => ({ stackName, text }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

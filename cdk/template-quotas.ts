@@ -12,16 +12,16 @@ export const CFN_MAX_OUTPUTS_PER_STACK = 200;
 /** "Template body size in an Amazon S3 object: 1 MB" (read as 10^6 bytes, the smaller reading). */
 export const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
 
-export interface TemplateText {
+export interface RenderedTemplate {
   readonly stackName: string;
-  /** The template as written to out/. */
+  readonly template: { readonly Resources?: object; readonly Outputs?: object };
+  /** The template as written to out/ (its size is what CloudFormation counts). */
   readonly text: string;
 }
 
 /** One line per quota a template breaks; empty when every template fits. */
-export function templateQuotaProblems(templates: readonly TemplateText[]): string[] {
-  return templates.flatMap(({ stackName, text }) => {
-    const template = JSON.parse(text) as { Resources?: object; Outputs?: object };
+export function templateQuotaProblems(templates: readonly RenderedTemplate[]): string[] {
+  return templates.flatMap(({ stackName, template, text }) => {
     const outputs = Object.keys(template.Outputs ?? {}).length;
     const resources = Object.keys(template.Resources ?? {}).length;
     const bytes = Buffer.byteLength(text, 'utf8');

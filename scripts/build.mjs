@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SOURCE_DIRS = ['lib', 'cli', 'cdk', 'pulumi', 'bridge'];
+const SOURCE_DIRS = ['lib', 'cli', 'cdk', 'pulumi', 'bridge'];
 
 function sources(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -59,4 +59,5 @@ if (fs.existsSync(path.join(root, 'cdk.json'))) fs.copyFileSync(path.join(root, 
 // The spec validator, generated from the schema now instead of compiled at each run (see lib/validate/structure.ts).
 const structure = createRequire(import.meta.url)(path.join(dist, 'lib', 'validate', 'structure.js'));
 fs.writeFileSync(structure.PREBUILT_VALIDATOR, structure.specValidatorSource());
-fs.writeFileSync(path.join(dist, '.build-stamp'), `${entryPoints.length} files\n`);
+// bin/iotkit.js reads which folders to compare against from here (its mtime is the build's time).
+fs.writeFileSync(path.join(dist, '.build-stamp'), `${JSON.stringify({ sourceDirs: SOURCE_DIRS, files: entryPoints.length })}\n`);

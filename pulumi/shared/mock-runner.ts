@@ -70,12 +70,7 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
   // of a large synthesis (1,000 GCP routes), and under tsx, with source maps on, Node also maps every frame. While
   // the program runs, those traces are left empty and source maps are off (other traces then point into tsx's
   // compiled code); both are restored after. PULUMI_DEBUG_PROMISE_LEAKS, which prints those traces, keeps both.
-  const sourceMaps = process.sourceMapsEnabled;
-  const prepare = Error.prepareStackTrace;
-  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS === undefined) {
-    process.setSourceMapsEnabled(false);
-    Error.prepareStackTrace = skipPromiseTraces(prepare);
-  }
+  const restoreTraces = quietPromiseTraces();
   // A failed registration also rejects promises inside the Pulumi SDK that
   // nobody awaits; without a listener Node would end the process on them.
   // They fail this run instead.
@@ -87,8 +82,7 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
     program({ transformations: [recorder.transformation] });
     return await withTimeout(Promise.race([recorder.settle(), failure]), options.timeoutMs ?? 30000, () => recorder.pendingDescription());
   } finally {
-    process.setSourceMapsEnabled(sourceMaps);
-    Error.prepareStackTrace = prepare;
+    restoreTraces();
     // Late rejections of this run still land on the listener for a moment.
     setTimeout(() => process.off('unhandledRejection', onUnhandled), 100).unref();
   }
@@ -97,10 +91,24 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
 const PROMISE_TRACE_FILE = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
 
 /**
- * Empty for a trace taken in the SDK's promise wrapper; any other trace as before (V8's format when nothing was set).
- * Exported for bench/baseline-pulumi.ts, so the baseline runs under the same mock conditions as the kit.
+ * Leaves the SDK's per-promise traces unformatted and source maps off until the returned function restores both;
+ * nothing changes under PULUMI_DEBUG_PROMISE_LEAKS. Also used by bench/baseline-pulumi.ts, so the bench's baseline
+ * runs under the same conditions as the kit.
  */
-export function skipPromiseTraces(previous: typeof Error.prepareStackTrace): NonNullable<typeof Error.prepareStackTrace> {
+export function quietPromiseTraces(): () => void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS !== undefined) return () => undefined;
+  const sourceMaps = process.sourceMapsEnabled;
+  const prepare = Error.prepareStackTrace;
+  process.setSourceMapsEnabled(false);
+  Error.prepareStackTrace = skipPromiseTraces(prepare);
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.prepareStackTrace = prepare;
+  };
+}
+
+/** Empty for a trace taken in the SDK's promise wrapper; any other trace as before (V8's format when nothing was set). */
+function skipPromiseTraces(previous: typeof Error.prepareStackTrace): NonNullable<typeof Error.prepareStackTrace> {
   return (error, frames) => {
     if (frames[0]?.getFileName()?.endsWith(PROMISE_TRACE_FILE) === true) return '';
     if (previous !== undefined) return previous(error, frames) as unknown;

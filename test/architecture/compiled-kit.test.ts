@@ -79,7 +79,7 @@ describe('bin/iotkit.js runs dist/ only while it is newer than every source', ()
     write('cdk.json', '{}\n');
     write('dist/cli/main.js', "exports.main = async () => { process.stdout.write('compiled'); return 0; };\n");
     write('dist/lib/spec/typescript-loader.js', 'exports.setTypeScriptLoader = () => {};\n');
-    write('dist/.build-stamp', '2 files\n');
+    write('dist/.build-stamp', `${JSON.stringify({ sourceDirs: ['lib', 'cli', 'cdk', 'pulumi', 'bridge'], files: 2 })}\n`);
     for (const f of [source(), path.join(fake, 'cli/main.ts'), path.join(fake, 'cdk.json')]) at(f, 1_000_000);
     at(stamp(), 2_000_000);
   });
@@ -94,8 +94,18 @@ describe('bin/iotkit.js runs dist/ only while it is newer than every source', ()
     at(path.join(fake, 'cdk.json'), 3_000_000);
     expect(which()).toBe('sources');
   });
+  test('absent folders and cdk.json (the bridge image) still run compiled', () => {
+    fs.rmSync(path.join(fake, 'cdk.json'));
+    fs.rmSync(path.join(fake, 'cdk'), { recursive: true });
+    expect(which()).toBe('compiled');
+  });
   test('no build runs the sources', () => {
     fs.rmSync(stamp());
+    expect(which()).toBe('sources');
+  });
+  test('a stamp from an older build (no folder list) runs the sources', () => {
+    fs.writeFileSync(stamp(), '2 files\n');
+    at(stamp(), 2_000_000);
     expect(which()).toBe('sources');
   });
   test('IOTKIT_FROM_SOURCES=1 runs the sources', () => expect(which({ IOTKIT_FROM_SOURCES: '1' })).toBe('sources'));

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The static checks of `npm test`: `npm run typecheck` and `npm run lint`, at
- * the same time. Each is one single-threaded process, so on a 2-core machine
- * the pair takes about as long as the slower one instead of the sum. Each
+ * The static checks of `npm test`: `npm run typecheck` and the two halves of
+ * `npm run lint` (ESLint, Prettier), at the same time. Each is one process
+ * that mostly uses one core, so on a 2-core machine the three take about half
+ * their sum instead of the sum. Each
  * one's output is printed whole when it ends (never interleaved); the exit
  * code is non-zero when either fails. Jest runs after this, not beside it:
  * it already keeps both cores busy (docs/development.md, "Keeping the tests
@@ -24,7 +25,7 @@ function run(script) {
   });
 }
 
-const results = await Promise.all(['typecheck', 'lint'].map((script) => run(script).then(report)));
+const results = await Promise.all(['typecheck', 'lint:code', 'lint:format'].map((script) => run(script).then(report)));
 
 function report(r) {
   process.stdout.write(`> npm run ${r.script}: ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`} in ${r.seconds.toFixed(1)} s\n`);

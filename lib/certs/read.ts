@@ -146,7 +146,28 @@ function decodeBase64(body: string, source: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
+/**
+ * Parsed certificates by DER bytes. Validation, checks and synthesis of one
+ * spec may read the same CA several times (and the test suites read the
+ * examples' CAs hundreds of times); parsing with the ASN.1 library costs about
+ * a millisecond each. Bounded, since a long-lived process may read many.
+ */
+const parsedByDer = new Map<string, Omit<ParsedCertificate, 'source'>>();
+const MAX_PARSED_CACHED = 1024;
+
 function parseDer(der: Buffer, source: string): ParsedCertificate {
+  const key = der.toString('base64');
+  let parsed = parsedByDer.get(key);
+  if (parsed === undefined) {
+    parsed = parseDerUncached(der, source);
+    if (parsedByDer.size >= MAX_PARSED_CACHED) parsedByDer.clear();
+    parsedByDer.set(key, parsed);
+  }
+  // Dates are the only mutable parts: each caller gets its own.
+  return { ...parsed, source, notBefore: new Date(parsed.notBefore), notAfter: new Date(parsed.notAfter) };
+}
+
+function parseDerUncached(der: Buffer, source: string): Omit<ParsedCertificate, 'source'> {
   let cert: InstanceType<typeof x509.X509Certificate>;
   let node: NodeCertificate;
   try {
@@ -165,7 +186,6 @@ function parseDer(der: Buffer, source: string): ParsedCertificate {
   const issuer = formatRfc4514(cert.issuerName);
   const key = describePublicKey(node);
   return {
-    source,
     pem: toPem(der),
     subject,
     issuer,

@@ -6,7 +6,8 @@
  * main stack as CloudFormation exports, so the main stack cannot remove a
  * policy or group while a devices stack still uses it.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { type StackProps } from 'aws-cdk-lib';
+import { IotkitBaseStack } from './iotkit-base-stack';
 import { Construct } from 'constructs';
 import type { DevicesStackLayout } from '../layout';
 import { EnrolledDevice } from '../constructs/enrolled-device';
@@ -19,7 +20,7 @@ export interface DevicesStackProps extends StackProps {
   readonly membershipServiceToken: string;
 }
 
-export class DevicesStack extends Stack {
+export class DevicesStack extends IotkitBaseStack {
   constructor(scope: Construct, id: string, props: DevicesStackProps) {
     super(scope, id, props);
     const devicesScope = new Construct(this, 'Devices');

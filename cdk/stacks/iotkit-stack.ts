@@ -3,7 +3,8 @@
  * they fit, see layout.ts), the dead-letter queue, fleet identities and policies, CA registration with
  * provisioning, account settings. Reads only the plan (through its layout).
  */
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Validations, type StackProps } from 'aws-cdk-lib';
+import { IotkitBaseStack } from './iotkit-base-stack';
 import { Bucket, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Plan, PlanTopic } from '../../lib/plan/types';
@@ -43,7 +44,7 @@ export interface FleetExports {
   readonly policyNames: readonly string[];
 }
 
-export class IotkitStack extends Stack {
+export class IotkitStack extends IotkitBaseStack {
   readonly fleets: ReadonlyMap<string, FleetExports>;
   /** ServiceToken of the fleet membership custom resources; set when the plan enumerates devices. */
   readonly membershipServiceToken?: string;

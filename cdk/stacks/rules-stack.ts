@@ -6,7 +6,8 @@
  * reach the rules as CloudFormation exports, so the main stack cannot remove
  * a sink while a rule still writes to it.
  */
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Validations, type StackProps } from 'aws-cdk-lib';
+import { IotkitBaseStack } from './iotkit-base-stack';
 import { Construct } from 'constructs';
 import type { PlanTopic } from '../../lib/plan/types';
 import type { AwsSinkMapping } from '../sink-mapping';
@@ -66,7 +67,7 @@ export interface RulesStackProps extends StackProps {
   readonly resources: RuleResources;
 }
 
-export class RulesStack extends Stack {
+export class RulesStack extends IotkitBaseStack {
   readonly topicRules: readonly TopicRule[];
 
   constructor(scope: Construct, id: string, props: RulesStackProps) {

@@ -12,7 +12,11 @@ module.exports = {
   maxWorkers: Math.max(2, os.availableParallelism() - 1),
   // One CloudFormation-validation engine cache per worker (see the file).
   testEnvironment: '<rootDir>/test/jest/environment.js',
-  moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/jest/cfn-validate.js' },
+  moduleNameMapper: {
+    '^@aws/cloudformation-validate$': '<rootDir>/test/jest/cfn-validate.js',
+    // @pulumi/pulumi requires TypeScript on load and almost never uses it (see the file).
+    '^typescript$': '<rootDir>/test/jest/lazy-typescript.js',
+  },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },

@@ -1,5 +1,5 @@
 /**
- * Type-checking is done once by `tsc --noEmit` in `npm test`; jest only
+ * Type-checking is done once by `npm run typecheck` in `npm test`; jest only
  * transpiles (swc), which keeps the suite fast on a 2-core machine.
  * docs/development.md ("Keeping the tests fast") says how to measure and
  * what is shared between suites.

@@ -3,9 +3,8 @@
  * The static checks of `npm test`: `npm run typecheck` and the two halves of
  * `npm run lint` (ESLint, Prettier), at the same time. Each is one process
  * that mostly uses one core, so on a 2-core machine the three take about half
- * their sum instead of the sum. Each
- * one's output is printed whole when it ends (never interleaved); the exit
- * code is non-zero when either fails. Jest runs after this, not beside it:
+ * their sum instead of the sum. Each one's output is printed whole when it
+ * ends (never interleaved); the exit code is non-zero when any fails. Jest runs after this, not beside it:
  * it already keeps both cores busy (docs/development.md, "Keeping the tests
  * fast").
  */

@@ -147,27 +147,29 @@ function decodeBase64(body: string, source: string): Buffer {
 }
 
 /**
- * Parsed certificates by DER bytes. Validation, checks and synthesis of one
+ * Parsed certificates by their bytes (as normalised PEM). Validation, checks and synthesis of one
  * spec may read the same CA several times (and the test suites read the
  * examples' CAs hundreds of times); parsing with the ASN.1 library costs about
  * a millisecond each. Bounded, since a long-lived process may read many.
  */
-const parsedByDer = new Map<string, Omit<ParsedCertificate, 'source'>>();
+const parsedByPem = new Map<string, Omit<ParsedCertificate, 'source' | 'pem'>>();
 const MAX_PARSED_CACHED = 1024;
 
 function parseDer(der: Buffer, source: string): ParsedCertificate {
-  const key = der.toString('base64');
-  let parsed = parsedByDer.get(key);
+  // The normalised PEM is one-to-one with the DER bytes, and the result carries it anyway: it is the key.
+  const pem = toPem(der);
+  let parsed = parsedByPem.get(pem);
   if (parsed === undefined) {
     parsed = parseDerUncached(der, source);
-    if (parsedByDer.size >= MAX_PARSED_CACHED) parsedByDer.clear();
-    parsedByDer.set(key, parsed);
+    if (parsedByPem.size >= MAX_PARSED_CACHED) parsedByPem.clear();
+    parsedByPem.set(pem, parsed);
   }
   // Dates are the only mutable parts: each caller gets its own.
-  return { ...parsed, source, notBefore: new Date(parsed.notBefore), notAfter: new Date(parsed.notAfter) };
+  return { ...parsed, source, pem, notBefore: new Date(parsed.notBefore), notAfter: new Date(parsed.notAfter) };
 }
 
-function parseDerUncached(der: Buffer, source: string): Omit<ParsedCertificate, 'source'> {
+/** Errors name `source`; they are not cached, so each caller's message names its own file. */
+function parseDerUncached(der: Buffer, source: string): Omit<ParsedCertificate, 'source' | 'pem'> {
   let cert: InstanceType<typeof x509.X509Certificate>;
   let node: NodeCertificate;
   try {
@@ -186,7 +188,6 @@ function parseDerUncached(der: Buffer, source: string): Omit<ParsedCertificate, 
   const issuer = formatRfc4514(cert.issuerName);
   const key = describePublicKey(node);
   return {
-    pem: toPem(der),
     subject,
     issuer,
     commonName: cert.subjectName.getField('CN')[0],

@@ -164,3 +164,27 @@ describe('refusals', () => {
     expect(() => parseCertificateBundlePem(keyPem, 'x')).toThrow(CertificateFileError);
   });
 });
+
+describe('the same certificate read again (parsed results are cached by its bytes)', () => {
+  test('each read names its own source and gets its own dates; every other field is the same', () => {
+    const text = read(path.join(pki, 'root.cert.pem'));
+    const first = parseCertificatePem(text, 'first');
+    // Same bytes, other line ends and wrapping: the same certificate.
+    const second = parseCertificatePem(text.replace(/\n/g, '\r\n'), 'second');
+    expect(first.source).toBe('first');
+    expect(second.source).toBe('second');
+    expect({ ...second, source: 'first' }).toEqual(first);
+    expect(second.pem).toBe(first.pem);
+    expect(second.notAfter).not.toBe(first.notAfter);
+    second.notAfter.setTime(0);
+    expect(first.notAfter.getTime()).not.toBe(0);
+    expect(parseCertificatePem(text, 'third').notAfter.getTime()).not.toBe(0);
+  });
+
+  test('a certificate that does not parse is refused again, naming each source', () => {
+    const corrupt = '-----BEGIN CERTIFICATE-----\nSGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n';
+    for (const label of ['a.pem', 'b.pem']) {
+      expect(errorOf(() => parseCertificatePem(corrupt, label)).message).toBe(`${label} holds a CERTIFICATE block that is not a valid X.509 certificate`);
+    }
+  });
+});

@@ -6,9 +6,10 @@
  * private key, and messages end up in CI logs.
  */
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
-import { x509 } from './x509';
 import { CertificateFileError } from './errors';
-import { formatRfc4514 } from './dn';
+import { formatRfc4514, nameField } from './rfc4514';
+import { readCertificateFields, type CertificateFields } from './x509-fields';
+import { DerError, pemEncode } from './der';
 import { decodeText, InputFileError, MAX_PEM_FILE_BYTES, readRegularFile } from '../input/read-file';
 
 export interface ParsedCertificate {
@@ -149,15 +150,14 @@ function decodeBase64(body: string, source: string): Buffer {
 /**
  * Parsed certificates by their bytes (as normalised PEM). Validation, checks and synthesis of one
  * spec may read the same CA several times (and the test suites read the
- * examples' CAs hundreds of times); parsing with the ASN.1 library costs about
- * a millisecond each. Bounded, since a long-lived process may read many.
+ * examples' CAs hundreds of times). Bounded, since a long-lived process may read many.
  */
 const parsedByPem = new Map<string, Omit<ParsedCertificate, 'source' | 'pem'>>();
 const MAX_PARSED_CACHED = 1024;
 
 function parseDer(der: Buffer, source: string): ParsedCertificate {
   // The normalised PEM is one-to-one with the DER bytes, and the result carries it anyway: it is the key.
-  const pem = toPem(der);
+  const pem = pemEncode('CERTIFICATE', der);
   let parsed = parsedByPem.get(pem);
   if (parsed === undefined) {
     parsed = parseDerUncached(der, source);
@@ -170,47 +170,43 @@ function parseDer(der: Buffer, source: string): ParsedCertificate {
 
 /** Errors name `source`; they are not cached, so each caller's message names its own file. */
 function parseDerUncached(der: Buffer, source: string): Omit<ParsedCertificate, 'source' | 'pem'> {
-  let cert: InstanceType<typeof x509.X509Certificate>;
+  let fields: CertificateFields;
   let node: NodeCertificate;
+  const invalid = () => new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not a valid X.509 certificate`);
   try {
-    cert = new x509.X509Certificate(new Uint8Array(der));
+    // OpenSSL (through Node) is the strict judge of whether this is a certificate at all.
     node = new NodeCertificate(der);
   } catch {
-    throw new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not a valid X.509 certificate`);
+    throw invalid();
   }
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  const keyUsage = cert.getExtension(x509.KeyUsagesExtension);
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-  const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension);
-  const aki = cert.getExtension(x509.AuthorityKeyIdentifierExtension);
-  const subject = formatRfc4514(cert.subjectName);
-  const issuer = formatRfc4514(cert.issuerName);
-  const key = describePublicKey(node);
+  try {
+    fields = readCertificateFields(der);
+  } catch (e) {
+    if (e instanceof DerError) throw invalid();
+    throw e;
+  }
+  const subject = formatRfc4514(fields.subject);
+  const issuer = formatRfc4514(fields.issuer);
+  const ca = fields.basicConstraints?.ca === true;
   return {
     subject,
     issuer,
-    commonName: cert.subjectName.getField('CN')[0],
-    serialNumber: cert.serialNumber.toLowerCase(),
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
+    commonName: nameField(fields.subject, 'CN')[0],
+    serialNumber: fields.serialNumber,
+    notBefore: fields.notBefore,
+    notAfter: fields.notAfter,
     sha256: createHash('sha256').update(der).digest('hex'),
-    isCa: basic?.ca === true,
-    pathLength: basic?.ca === true ? basic.pathLength : undefined,
-    ...key,
-    signatureAlgorithm: describeSignature(cert),
-    keyUsage: keyUsage === null ? undefined : keyUsageNames(keyUsage.usages),
-    extendedKeyUsage: eku === null ? undefined : eku.usages.map((u) => EKU_NAMES[String(u)] ?? String(u)),
-    subjectAltNames: san === null ? [] : san.names.items.map((n) => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`),
-    subjectKeyId: ski?.keyId.toLowerCase(),
-    authorityKeyId: aki?.keyId?.toLowerCase(),
+    isCa: ca,
+    pathLength: ca ? fields.basicConstraints?.pathLength : undefined,
+    ...describePublicKey(node),
+    signatureAlgorithm: fields.signatureAlgorithm,
+    keyUsage: fields.keyUsage,
+    extendedKeyUsage: fields.extendedKeyUsage,
+    subjectAltNames: fields.subjectAltNames,
+    subjectKeyId: fields.subjectKeyId,
+    authorityKeyId: fields.authorityKeyId,
     selfIssued: subject === issuer,
   };
-}
-
-function toPem(der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 const NIST_CURVES: { readonly [openSslName: string]: string } = {
@@ -242,52 +238,3 @@ function describePublicKey(cert: NodeCertificate): Pick<ParsedCertificate, 'keyA
   const names: { readonly [t: string]: string } = { ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA' };
   return { keyAlgorithm: (type !== undefined ? names[type] : undefined) ?? type ?? 'unknown', keyType: 'other' };
 }
-
-function describeSignature(cert: InstanceType<typeof x509.X509Certificate>): string {
-  try {
-    // The library's algorithm types lean on DOM typings this project does not load.
-    const alg = cert.signatureAlgorithm as unknown as { name?: unknown; hash?: { name?: unknown } | string };
-    const name = String(alg.name ?? 'unknown');
-    const hash = typeof alg.hash === 'string' ? alg.hash : alg.hash?.name;
-    return hash === undefined ? name : `${name} with ${String(hash)}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const KEY_USAGE_FLAGS: readonly [number, string][] = [
-  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
-  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
-  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
-  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
-  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
-  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
-  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
-  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
-  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
-];
-
-function keyUsageNames(flags: number): string[] {
-  return KEY_USAGE_FLAGS.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
-}
-
-const EKU_NAMES: { readonly [oid: string]: string } = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
-
-const SAN_PREFIX: { readonly [type: string]: string } = {
-  dns: 'DNS',
-  ip: 'IP',
-  email: 'email',
-  url: 'URI',
-  dn: 'DirName',
-  guid: 'GUID',
-  upn: 'UPN',
-  id: 'RID',
-};

@@ -1,5 +1,7 @@
 import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
-import { x509 } from '../certs/x509';
+import { DerError, pemEncode } from '../certs/der';
+import { nameField } from '../certs/rfc4514';
+import { readCsrSubject } from '../certs/x509-fields';
 
 /** A problem reading a CSR file; the message never holds file contents. */
 export class CsrFileError extends Error {}
@@ -25,12 +27,16 @@ export function readCsrFile(file: string): ParsedCsr {
   }
   const match = CSR_PEM.exec(text);
   if (match === null) throw new CsrFileError(`${file} is not a PEM certificate signing request`);
-  let csr: x509.Pkcs10CertificateRequest;
+  const body = match[0].replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const der = /^[A-Za-z0-9+/]+={0,2}$/.test(body) ? Buffer.from(body, 'base64') : undefined;
+  let commonName: string | undefined;
   try {
-    csr = new x509.Pkcs10CertificateRequest(match[0]);
-  } catch {
+    if (der === undefined) throw new DerError('not base64');
+    commonName = nameField(readCsrSubject(der), 'CN')[0];
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
     throw new CsrFileError(`${file} holds a malformed certificate signing request`);
   }
-  const cn = csr.subjectName.getField('CN')[0];
-  return { pem: csr.toString('pem').replace(/\r\n/g, '\n').trimEnd() + '\n', commonName: cn };
+  // One label and 64-column base64, whatever the file had (`NEW CERTIFICATE REQUEST`, other line lengths).
+  return { pem: pemEncode('CERTIFICATE REQUEST', der), commonName };
 }

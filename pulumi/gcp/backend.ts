@@ -4,6 +4,7 @@
  * Pulumi SDK and the @pulumi/gcp submodules it uses.
  */
 import type { CloudBackend } from '../../lib/backend';
+import { deferTypeScript } from '../shared/defer-typescript';
 
 export const backend: CloudBackend = {
   cloud: 'gcp',
@@ -16,5 +17,8 @@ export const backend: CloudBackend = {
       json,
       source,
     ),
-  synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthGcp(plan, dir),
+  synthesize: (plan, dir) => {
+    deferTypeScript();
+    return (require('./synth') as typeof import('./synth')).synthGcp(plan, dir);
+  },
 };

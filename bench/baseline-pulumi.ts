@@ -9,6 +9,8 @@
  *
  *   node -r tsx/cjs bench/baseline-pulumi.ts <resources.json> <mocks module> <export> <project> <stack>
  */
+// First: it may defer TypeScript, which only works before the Pulumi SDK loads.
+import './baseline-defer-typescript';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';

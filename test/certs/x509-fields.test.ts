@@ -291,9 +291,10 @@ describe('certificate fields agree with @peculiar/x509 over generated variants',
           // OpenSSL's long names for the types the kit shows by short name or OID.
           .replace(/(^|[,+])(emailAddress|GN|title|organizationIdentifier)=/g, (_, sep: string, t: string) => `${sep}${OPENSSL_TYPES[t]}=`);
         expect({ label, subject: parsed.subject }).toEqual({ label, subject: printed });
-        compared++;
+        // One OpenSSL process per certificate: a sample is enough, the full set is compared with @peculiar/x509 above.
+        if (++compared === 15) break;
       }
-      expect(compared).toBeGreaterThan(10);
+      expect(compared).toBe(15);
     } finally {
       removeDir(work);
     }
@@ -316,7 +317,7 @@ describe('what the old reader got wrong', () => {
     const work = makeTempDir('md5');
     try {
       const made = openssl(
-        ['req', '-x509', '-newkey', 'rsa:2048', '-md5', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=Md5 CA', '-days', '3'],
+        ['req', '-x509', '-newkey', 'rsa:1024', '-md5', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=Md5 CA', '-days', '3'],
         work,
       );
       expect(made.status).toBe(0);

@@ -51,12 +51,17 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
   const [notBefore, notAfter] = validity.items('validity');
   if (notBefore === undefined || notAfter === undefined) throw new DerError('validity: too few fields');
   const extensions = readExtensions(fields.slice(at + 5).find((f) => f.isContext(3)));
-  const basic = extensions.get(EXTENSION.basicConstraints);
-  const keyUsage = extensions.get(EXTENSION.keyUsage);
-  const eku = extensions.get(EXTENSION.extendedKeyUsage);
-  const san = extensions.get(EXTENSION.subjectAltName);
-  const ski = extensions.get(EXTENSION.subjectKeyId);
-  const aki = extensions.get(EXTENSION.authorityKeyId);
+  // Only the extensions read here are decoded: an unknown one may hold anything (OpenSSL does not look inside either).
+  const extension = (oid: string): DerElement | undefined => {
+    const value = extensions.get(oid);
+    return value === undefined ? undefined : DerElement.decode(value, `extension ${oid}`);
+  };
+  const basic = extension(EXTENSION.basicConstraints);
+  const keyUsage = extension(EXTENSION.keyUsage);
+  const eku = extension(EXTENSION.extendedKeyUsage);
+  const san = extension(EXTENSION.subjectAltName);
+  const ski = extension(EXTENSION.subjectKeyId);
+  const aki = extension(EXTENSION.authorityKeyId);
   return {
     subject: nameFromDer(subject),
     issuer: nameFromDer(issuer),
@@ -91,9 +96,9 @@ export function readCsrSubject(der: Uint8Array): NameJson {
   return nameFromDer(subject);
 }
 
-/** Extensions by OID, each the decoded content of its OCTET STRING; the first of a repeated OID wins. */
-function readExtensions(tagged: DerElement | undefined): Map<string, DerElement> {
-  const byOid = new Map<string, DerElement>();
+/** Extensions by OID, each the content of its OCTET STRING; the first of a repeated OID wins. */
+function readExtensions(tagged: DerElement | undefined): Map<string, Uint8Array> {
+  const byOid = new Map<string, Uint8Array>();
   if (tagged === undefined) return byOid;
   const [list] = tagged.children('extensions');
   for (const extension of list?.items('extensions') ?? []) {
@@ -101,7 +106,7 @@ function readExtensions(tagged: DerElement | undefined): Map<string, DerElement>
     const oid = parts[0]?.oid('extnID');
     const value = parts[parts.length - 1];
     if (oid === undefined || value === undefined || parts.length < 2) throw new DerError('extension: too few fields');
-    if (!byOid.has(oid)) byOid.set(oid, DerElement.decode(value.octets('extnValue'), `extension ${oid}`));
+    if (!byOid.has(oid)) byOid.set(oid, value.octets('extnValue'));
   }
   return byOid;
 }

@@ -367,6 +367,37 @@ describe('what the old reader got wrong', () => {
   });
 });
 
+describe('extensions the kit does not read', () => {
+  test.each([
+    ['not DER at all', Uint8Array.from([0x68, 0x65, 0x6c, 0x6c, 0x6f])],
+    ['empty', new Uint8Array(0)],
+    ['DER with bytes after it', Uint8Array.from([0x05, 0x00, 0xff])],
+    ['nested past the decoder depth', nestedSequences(200)],
+  ])('an unknown extension holding %s leaves the certificate readable, as OpenSSL reads it', async (_, value) => {
+    const pair = keys.get('P-256');
+    if (pair === undefined) throw new Error('no key');
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=Odd Extension CA',
+      keys: pair,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.Extension('1.3.6.1.4.1.99999.7', false, value)],
+    });
+    const parsed = parseCertificatePem(cert.toString('pem'), 'odd.pem');
+    expect(parsed).toMatchObject({ commonName: 'Odd Extension CA', isCa: true, pathLength: 0 });
+  });
+});
+
+/** A SEQUENCE inside a SEQUENCE ... `depth` deep (DER, short lengths only while they fit). */
+function nestedSequences(depth: number): Uint8Array {
+  let inner = Buffer.alloc(0);
+  for (let i = 0; i < depth; i++) {
+    const n = inner.length;
+    const header = n < 0x80 ? [0x30, n] : n < 0x100 ? [0x30, 0x81, n] : [0x30, 0x82, n >> 8, n & 0xff];
+    inner = Buffer.concat([Buffer.from(header), inner]);
+  }
+  return inner;
+}
+
 describe('damaged encodings', () => {
   test('every byte flip, truncation and trailing byte gives the kit error or a certificate, never another exception', () => {
     const r = prng(7);

@@ -98,6 +98,22 @@ describe('usage', () => {
     expect(io.stderr.join('\n')).toContain(message);
   });
 
+  // Every command and option kind: long twice, short and long, `--name=value`; repeatable options (diff --preview-json, certs server --host) stay repeatable.
+  test.each([
+    [['synth', '--cloud', 'gcp', '--cloud', 'azure'], '--cloud is given 2 times ("gcp", "azure"): give it once'],
+    [['synth', '-c', 'gcp', '--cloud=aws', '-c', 'all'], '--cloud is given 3 times ("gcp", "aws", "all"): give it once'],
+    [['synth', '--out', 'a', '-o', 'b'], '--out is given 2 times ("a", "b"): give it once'],
+    [['validate', '--spec', 'a.json', '--spec', 'b.json'], '--spec is given 2 times ("a.json", "b.json"): give it once'],
+    [['explain', '-t', 'a/b', '--topic', 'c/d'], '--topic is given 2 times ("a/b", "c/d"): give it once'],
+    [['diff', '--base', 'x', '--base', 'y'], '--base is given 2 times ("x", "y"): give it once'],
+    [['certs', 'device', '--id', 'a', '--id', 'b'], '--id is given 2 times ("a", "b"): give it once'],
+    [['bridge', '--plan', 'p1', '-p', 'p2'], '--plan is given 2 times ("p1", "p2"): give it once'],
+  ])('%j: an option given twice exits 2 and names every value', async (args, message) => {
+    const io = capture();
+    expect(await main(args, io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain(message);
+  });
+
   test.each(['validate', 'synth', 'schema', 'certs'])('%s --help prints its usage and exits 0', async (name) => {
     const io = capture();
     expect(await main([name, '--help'], io)).toBe(0);

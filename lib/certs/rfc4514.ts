@@ -58,7 +58,8 @@ export function formatRfc4514(name: NameJson): string {
 }
 
 function escapeValue(value: string): string {
-  // A leading `#` is always escaped: a text value that starts with one must not read as the hex form of a binary value.
+  // A leading `#` is always escaped, so a text value cannot read as a binary one. A binary value (`#hex`, which
+  // certificates never have: OpenSSL refuses them) is escaped too, as before: readable, if not RFC 4514's bare form.
   let out = value.replace(/[\\"+,;<>]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;

@@ -13,28 +13,21 @@ type Parsed<O extends Options> = ReturnType<
  * azure` would synthesize Azure alone and say nothing.
  */
 export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, allowPositionals = false): Parsed<O> {
-  const config = {
-    args: [...args],
-    options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } },
-    allowPositionals,
-    strict: true as const,
-  };
-  let parsed: Parsed<O>;
-  let tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>;
+  const all = { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } };
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof all; allowPositionals: boolean; strict: true; tokens: true }>>;
   try {
-    parsed = parseArgs(config);
-    tokens = parseArgs({ ...config, tokens: true }).tokens;
+    parsed = parseArgs({ args: [...args], options: all, allowPositionals, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const given = new Map<string, string[]>();
-  for (const token of tokens) {
-    const option = options[token.kind === 'option' ? token.name : ''];
-    if (token.kind !== 'option' || option?.type !== 'string' || option.multiple === true) continue;
-    given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const option = options[token.name];
+    if (option?.type === 'string' && option.multiple !== true) given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
   }
   for (const [name, values] of given) {
     if (values.length > 1) throw new UsageError(`--${name} is given ${values.length} times (${values.map((v) => `"${v}"`).join(', ')}): give it once`);
   }
-  return parsed;
+  return { values: parsed.values, positionals: parsed.positionals } as Parsed<O>;
 }

@@ -112,11 +112,10 @@ export class DerElement {
     return this.content(what);
   }
 
-  /** BIT STRING: its bytes and how many bits of the last byte are unused. */
-  bits(what: string): { readonly bytes: Uint8Array; readonly unusedBits: number } {
+  /** BIT STRING bits, most significant first (the unused-bits count of the last byte is not needed here). */
+  bits(what: string): Uint8Array {
     this.expectUniversal(UNIVERSAL.bitString, what);
-    const block = this.block as asn1js.BitString;
-    return { bytes: block.valueBlock.valueHexView, unusedBits: block.valueBlock.unusedBits };
+    return (this.block as asn1js.BitString).valueBlock.valueHexView;
   }
 
   /** UTCTime or GeneralizedTime. */
@@ -146,6 +145,21 @@ export class DerElement {
   private expectUniversal(tagNumber: number, what: string): void {
     if (!this.isUniversal(tagNumber)) throw new DerError(`${what}: unexpected ASN.1 type`);
   }
+}
+
+/** The DER of one element from its tag byte and content (definite length, short or long form). */
+export function derEncode(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const length: number[] = [];
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) length.unshift(rest % 256);
+  const header = n < 0x80 ? [tag, n] : [tag, 0x80 | length.length, ...length];
+  return Uint8Array.from([...header, ...content]);
+}
+
+/** The bytes of a PEM block's body (RFC 7468: base64 and whitespace only), or undefined when it is not that. */
+export function pemBodyBytes(body: string): Buffer | undefined {
+  const compact = body.replace(/\s+/g, '');
+  return compact !== '' && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? Buffer.from(compact, 'base64') : undefined;
 }
 
 export function hex(bytes: Uint8Array): string {

@@ -9,7 +9,7 @@ import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
 import { CertificateFileError } from './errors';
 import { formatRfc4514, nameField } from './rfc4514';
 import { readCertificateFields, type CertificateFields } from './x509-fields';
-import { DerError, pemEncode } from './der';
+import { DerError, pemBodyBytes, pemEncode } from './der';
 import { decodeText, InputFileError, MAX_PEM_FILE_BYTES, readRegularFile } from '../input/read-file';
 
 export interface ParsedCertificate {
@@ -140,11 +140,9 @@ function noCertificateMessage(source: string, text: string, labels: readonly str
 
 function decodeBase64(body: string, source: string): Buffer {
   // RFC 7468 allows only base64 and whitespace here; headers (Proc-Type, ...) belong to legacy encrypted keys.
-  const compact = body.replace(/\s+/g, '');
-  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    throw new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not valid base64`);
-  }
-  return Buffer.from(compact, 'base64');
+  const bytes = pemBodyBytes(body);
+  if (bytes === undefined) throw new CertificateFileError(source, `${source} holds a CERTIFICATE block that is not valid base64`);
+  return bytes;
 }
 
 /**

@@ -6,7 +6,7 @@
  * attributes, key usage bits, path length, key identifiers, the signature
  * algorithm) and what it exposes only as text meant for people.
  */
-import { DerElement, DerError, hex } from './der';
+import { DerElement, DerError, derEncode, hex, TAG_CLASS, UNIVERSAL } from './der';
 import { formatRfc4514, nameFromDer, type NameJson } from './rfc4514';
 
 export interface CertificateFields {
@@ -115,7 +115,7 @@ function readBasicConstraints(value: DerElement): { ca: boolean; pathLength?: nu
   let ca = false;
   let pathLength: number | undefined;
   for (const part of value.items('basicConstraints')) {
-    if (part.isUniversal(1)) ca = part.boolean('cA');
+    if (part.isUniversal(UNIVERSAL.boolean)) ca = part.boolean('cA');
     else pathLength = part.smallInteger('pathLenConstraint');
   }
   return { ca, ...(pathLength !== undefined ? { pathLength } : {}) };
@@ -134,7 +134,7 @@ const KEY_USAGE_BITS = [
 ] as const;
 
 function readKeyUsage(value: DerElement): string[] {
-  const { bytes } = value.bits('keyUsage');
+  const bytes = value.bits('keyUsage');
   // Bit 0 is the most significant bit of the first byte.
   return KEY_USAGE_BITS.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
 }
@@ -159,7 +159,7 @@ const UPN = '1.3.6.1.4.1.311.20.2.3';
 
 function describeGeneralName(name: DerElement): string {
   const latin1 = (what: string) => Buffer.from(name.content(what)).toString('latin1');
-  switch (name.isContext(name.tagNumber) ? name.tagNumber : -1) {
+  switch (name.tagClass === TAG_CLASS.context ? name.tagNumber : -1) {
     case 0: {
       // otherName: [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }; only a UPN has a textual form.
       const [typeId, value] = name.children('otherName');
@@ -190,7 +190,7 @@ function describeGeneralName(name: DerElement): string {
 
 function oidFromContent(content: Uint8Array): string {
   // An implicitly tagged OID: re-tag the content as a universal OID to decode it.
-  return DerElement.decode(Uint8Array.from([0x06, content.length, ...content]), 'registeredID').oid('registeredID');
+  return DerElement.decode(derEncode(UNIVERSAL.oid, content), 'registeredID').oid('registeredID');
 }
 
 /** IPv4 dotted, IPv6 in RFC 5952 form (lowercase, longest run of two or more zero groups as `::`). */
@@ -250,7 +250,7 @@ function describeSignatureAlgorithm(algorithm: DerElement): string {
   if (oid === undefined) throw new DerError('signatureAlgorithm: empty');
   if (oid !== RSASSA_PSS) return SIGNATURE_ALGORITHMS[oid] ?? oid;
   // RSASSA-PSS-params: hashAlgorithm [0] EXPLICIT, SHA-1 when absent (RFC 4055).
-  if (parameters === undefined || !parameters.isUniversal(16)) return 'RSA-PSS';
+  if (parameters === undefined || !parameters.isUniversal(UNIVERSAL.sequence)) return 'RSA-PSS';
   const hashAlgorithm = parameters.items('RSASSA-PSS-params').find((p) => p.isContext(0));
   const hashOid = hashAlgorithm?.children('hashAlgorithm')[0]?.items('hashAlgorithm')[0]?.oid('hashAlgorithm');
   const hash = hashOid === undefined ? 'SHA-1' : (HASHES[hashOid] ?? hashOid);

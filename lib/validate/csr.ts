@@ -1,5 +1,5 @@
 import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
-import { DerError, pemEncode } from '../certs/der';
+import { DerError, pemBodyBytes, pemEncode } from '../certs/der';
 import { nameField } from '../certs/rfc4514';
 import { readCsrSubject } from '../certs/x509-fields';
 
@@ -27,8 +27,7 @@ export function readCsrFile(file: string): ParsedCsr {
   }
   const match = CSR_PEM.exec(text);
   if (match === null) throw new CsrFileError(`${file} is not a PEM certificate signing request`);
-  const body = match[0].replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
-  const der = /^[A-Za-z0-9+/]+={0,2}$/.test(body) ? Buffer.from(body, 'base64') : undefined;
+  const der = pemBodyBytes(match[0].replace(/-----[A-Z ]+-----/g, ''));
   let commonName: string | undefined;
   try {
     if (der === undefined) throw new DerError('not base64');

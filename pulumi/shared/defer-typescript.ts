@@ -16,47 +16,49 @@
 import Module from 'node:module';
 import * as path from 'node:path';
 
-let deferred = false;
+/**
+ * A module's exports that load on first use: every read goes to `load()`'s
+ * result, loaded once. Also what jest maps `typescript` to
+ * (test/jest/lazy-typescript.js), where Node's module cache is not used.
+ */
+export function lazyExports(load: () => object): object {
+  let real: object | undefined;
+  const target = (): object => (real ??= load());
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => Reflect.get(target(), key) as unknown,
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+        // A proxy may not report a property as non-configurable that its (empty) target lacks.
+        return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
 
 export function deferTypeScript(): void {
-  if (deferred) return;
-  deferred = true;
   let file: string;
   try {
     file = require.resolve('typescript', { paths: [path.dirname(require.resolve('@pulumi/pulumi/typescript-shim'))] });
   } catch {
     return; // Pulumi falls back to its vendored copy: nothing to defer.
   }
-  // Already loaded (a test runner, another tool in the process): leave it.
+  // Already loaded, or already deferred (the stand-in is there): leave it.
   if (require.cache[file] !== undefined) return;
   const standIn = new Module(file);
   standIn.filename = file;
   standIn.loaded = true;
-  let real: object | undefined;
-  const load = (): object => {
-    if (real === undefined) {
-      delete require.cache[file];
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the real module by its resolved path, past the stand-in
-        real = require(file) as object;
-      } finally {
-        require.cache[file] = standIn;
-      }
+  standIn.exports = lazyExports(() => {
+    delete require.cache[file];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the real module by its resolved path, past the stand-in
+      return require(file) as object;
+    } finally {
+      require.cache[file] = standIn;
     }
-    return real;
-  };
-  standIn.exports = new Proxy(
-    {},
-    {
-      get: (_, key) => Reflect.get(load(), key) as unknown,
-      has: (_, key) => Reflect.has(load(), key),
-      ownKeys: () => Reflect.ownKeys(load()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
-        // A proxy may not report a property as non-configurable that its (empty) target lacks.
-        return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
-      },
-    },
-  );
+  });
   require.cache[file] = standIn;
 }

@@ -11,6 +11,7 @@ import { parseCertificatePem } from '../../lib/certs/read';
 import { CertificateFileError } from '../../lib/certs/errors';
 import { checkCertificate } from '../../lib/certs/check';
 import { formatIp } from '../../lib/certs/x509-fields';
+import { DerElement, derEncode } from '../../lib/certs/der';
 import { readCsrFile, CsrFileError } from '../../lib/validate/csr';
 import { subtle, x509, type CryptoKeyPair } from '../../lib/certs/x509';
 import * as fs from 'node:fs';
@@ -457,6 +458,27 @@ describe('certificate signing requests', () => {
     } finally {
       removeDir(work);
     }
+  });
+});
+
+describe('DER lengths when the reader re-tags a value', () => {
+  test.each([0, 1, 127, 128, 255, 256, 300, 70000])('%i content bytes round-trip', (n) => {
+    const content = Uint8Array.from({ length: n }, (_, i) => i % 251);
+    const element = DerElement.decode(derEncode(0x04, content), 'test');
+    expect(Buffer.from(element.octets('test')).equals(Buffer.from(content))).toBe(true);
+  });
+
+  test('a registered-ID alternative name longer than 127 bytes is read', async () => {
+    const pair = keys.get('P-256');
+    if (pair === undefined) throw new Error('no key');
+    const oid = `1.3.6.1.4.1.${Array.from({ length: 100 }, (_, i) => 200 + i).join('.')}`;
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=Long RID',
+      keys: pair,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'id', value: oid }])],
+    });
+    expect(parseCertificatePem(cert.toString('pem'), 'rid.pem').subjectAltNames).toEqual([`RID:${oid}`]);
   });
 });
 

@@ -7,24 +7,15 @@
  * serialize a JavaScript function into a program, which nothing here does.
  * Jest gives each test file its own module registry, so every file that
  * loads Pulumi compiled TypeScript's 9 MB again: about 0.17 s of CPU each.
- * Any use still reaches the real module (jest.config.js maps the name).
+ * The CLI does the same through Node's module cache
+ * (pulumi/shared/defer-typescript.ts, whose stand-in this uses); jest has its
+ * own registry, hence the mapping in jest.config.js. Any use still reaches
+ * the real module.
  */
 'use strict';
 const path = require('node:path');
+const { lazyExports } = require('../../pulumi/shared/defer-typescript');
 
 const REAL = require.resolve('typescript', { paths: [path.dirname(require.resolve('@pulumi/pulumi/package.json'))] });
-let real;
-const load = () => (real ??= jest.requireActual(REAL));
 
-module.exports = new Proxy(
-  {},
-  {
-    get: (_, key) => load()[key],
-    has: (_, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Object.getOwnPropertyDescriptor(load(), key);
-      return d === undefined ? undefined : { ...d, configurable: true };
-    },
-  },
-);
+module.exports = lazyExports(() => jest.requireActual(REAL));

@@ -12,6 +12,9 @@ module.exports = {
   maxWorkers: Math.max(2, os.availableParallelism() - 1),
   // One CloudFormation-validation engine cache per worker (see the file).
   testEnvironment: '<rootDir>/test/jest/environment.js',
+  // Every scratch file of the run in one directory, removed at the end (see the file).
+  globalSetup: '<rootDir>/test/jest/global-setup.js',
+  globalTeardown: '<rootDir>/test/jest/global-teardown.js',
   moduleNameMapper: {
     '^@aws/cloudformation-validate$': '<rootDir>/test/jest/cfn-validate.js',
     // @pulumi/pulumi requires TypeScript on load and almost never uses it (see the file).

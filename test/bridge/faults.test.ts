@@ -8,16 +8,32 @@
 import type { MqttClient } from 'mqtt';
 import { servicesAvailable, World, metricValue, type Collector } from './fixture';
 import { waitFor } from '../helpers/ports';
+import { BRIDGE_ENV } from '../../bridge/config';
 
 const run = servicesAvailable();
 const describeServices = run ? describe : describe.skip;
 
 /**
+ * The bridge's PUBACK window in these tests: a small one, so that a few
+ * hundred messages are already several windows' worth. What the faults test
+ * is that messages beyond the window wait in the broker session and messages
+ * inside it are never PUBACKed before Pub/Sub has them; the window's size
+ * does not change that, and a small one costs a third of the messages (and of
+ * the suite's CPU) of the default 256 per connection.
+ */
+const IN_FLIGHT = 32;
+
+/**
  * Enough that each fault lands mid-stream (the kill at a third or half of the
  * run, with messages still to come) and that more is queued than the
- * bridge's PUBACK window (2 connections x 256 in flight by default).
+ * bridge's PUBACK window (2 connections x IN_FLIGHT).
  */
-const COUNT = 1000;
+const COUNT = 320;
+
+/** Every bridge of this suite, with the suite's window. */
+function bridgeEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { [BRIDGE_ENV.inFlight]: String(IN_FLIGHT), ...extra };
+}
 
 /** Publishes `count` QoS 1 messages tagged `${tag}-${i}` from the given devices, round robin, up to 200 unacknowledged at a time. */
 async function publishMany(devices: readonly MqttClient[], tag: string, count: number, onProgress?: (sent: number) => void): Promise<string[]> {
@@ -77,7 +93,7 @@ describeServices('bridge faults: at-least-once', () => {
 
   test(`SIGKILL of the bridge mid-way, then a restart: all ${COUNT} messages arrive`, async () => {
     const collector = world.collector('telemetry');
-    const bridge = await world.startBridge('kill-me');
+    const bridge = await world.startBridge('kill-me', bridgeEnv());
     let killed: Promise<void> | undefined;
     const ids = await publishMany(devices, 'kill', COUNT, (sent) => {
       if (sent === Math.floor(COUNT / 3)) killed = bridge.kill();
@@ -86,18 +102,18 @@ describeServices('bridge faults: at-least-once', () => {
     expect(bridge.child.signalCode).toBe('SIGKILL');
     // Fewer than all arrived while the bridge was dead (the rest waited in its broker session).
     expect(idsOf(collector).size).toBeLessThan(COUNT);
-    const again = await world.startBridge('kill-me');
+    const again = await world.startBridge('kill-me', bridgeEnv());
     await expectAll(collector, ids, 'SIGKILL');
     await again.stop();
   }, 300000);
 
   test(`Pub/Sub outage and emulator restart: messages sent meanwhile all arrive`, async () => {
-    const bridge = await world.startBridge('outage');
-    const before = await publishMany(devices, 'before', 200);
+    const bridge = await world.startBridge('outage', bridgeEnv());
+    const before = await publishMany(devices, 'before', 2 * IN_FLIGHT);
     await expectAll(world.collector('telemetry'), before, 'before the outage');
     let during: string[] = [];
     await world.restartEmulator(async () => {
-      during = await publishMany(devices, 'during', 700);
+      during = await publishMany(devices, 'during', COUNT);
       // Pub/Sub is unreachable: the bridge holds the messages (no PUBACK) and says it is unhealthy.
       await waitFor(
         async () => (await world.health(bridge)).status === 503,
@@ -118,14 +134,14 @@ describeServices('bridge faults: at-least-once', () => {
 
   test(`two bridges share the load; one is SIGKILLed and restarted: all ${COUNT} arrive`, async () => {
     const collector = world.collector('telemetry');
-    const a = await world.startBridge('pair-a', { IOTKIT_BRIDGE_CONNECTIONS: '1' });
-    const b = await world.startBridge('pair-b', { IOTKIT_BRIDGE_CONNECTIONS: '1' });
+    const a = await world.startBridge('pair-a', bridgeEnv({ [BRIDGE_ENV.connections]: '1' }));
+    const b = await world.startBridge('pair-b', bridgeEnv({ [BRIDGE_ENV.connections]: '1' }));
     let killed: Promise<void> | undefined;
     const ids = await publishMany(devices, 'pair', COUNT, (sent) => {
       if (sent === Math.floor(COUNT / 2)) killed = a.kill();
     });
     await killed;
-    const again = await world.startBridge('pair-a', { IOTKIT_BRIDGE_CONNECTIONS: '1' });
+    const again = await world.startBridge('pair-a', bridgeEnv({ [BRIDGE_ENV.connections]: '1' }));
     await expectAll(collector, ids, 'two bridges, one killed');
     // Both took a share: b's counter alone is less than everything.
     const bReceived = metricValue(await world.metrics(b), 'iotkit_bridge_received_total');

@@ -13,6 +13,7 @@ import type { DevicesStackLayout } from '../layout';
 import { EnrolledDevice } from '../constructs/enrolled-device';
 import { FleetMembership } from '../constructs/fleet-membership';
 import type { FleetExports } from './iotkit-stack';
+import { constructIdOf } from '../construct-id';
 
 export interface DevicesStackProps extends StackProps {
   readonly devices: DevicesStackLayout;
@@ -29,7 +30,7 @@ export class DevicesStack extends IotkitBaseStack {
       const exports = props.fleets.get(fleet);
       if (exports === undefined)
         throw new Error(`DevicesStack ${this.node.path}: device "${device.id}" is in fleet "${fleet}", which the main stack does not have`);
-      const enrolled = new EnrolledDevice(devicesScope, device.id, {
+      const enrolled = new EnrolledDevice(devicesScope, constructIdOf(device.id), {
         deviceId: device.id,
         fleet,
         ...(device.csrPem !== undefined ? { csrPem: device.csrPem } : {}),
@@ -44,7 +45,7 @@ export class DevicesStack extends IotkitBaseStack {
       const exports = props.fleets.get(fleet);
       const devices = byFleet.get(fleet) ?? [];
       if (exports === undefined || devices.length === 0) continue;
-      new FleetMembership(membership, fleet, {
+      new FleetMembership(membership, constructIdOf(fleet), {
         serviceToken: props.membershipServiceToken,
         thingGroupName: exports.thingGroupName,
         thingTypeName: exports.thingTypeName,

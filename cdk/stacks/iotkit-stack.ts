@@ -31,6 +31,7 @@ import { S3DeliveryStream } from '../constructs/s3-delivery-stream';
 import { SinkBucket } from '../constructs/sink-bucket';
 import { StreamSink } from '../constructs/stream-sink';
 import { addTopicRules, type RuleResources, type TargetFactory } from './rules-stack';
+import { constructIdOf } from '../construct-id';
 
 export interface IotkitStackProps extends StackProps {
   readonly plan: Plan;
@@ -71,7 +72,7 @@ export class IotkitStack extends IotkitBaseStack {
     for (const fleet of plan.fleets) {
       const policies = layout.policies.get(fleet.name);
       if (policies === undefined) throw new Error(`internal: fleet "${fleet.name}" has no policy layout`);
-      const scope = new Construct(fleetsScope, fleet.name);
+      const scope = new Construct(fleetsScope, constructIdOf(fleet.name));
       const identity = new FleetIdentity(scope, 'Identity', { name: fleetThingName(plan, fleet.name) });
       const policy = new DevicePolicy(scope, 'Policy', {
         policyNames: policies.names,
@@ -90,7 +91,7 @@ export class IotkitStack extends IotkitBaseStack {
 
     const authorities = new Construct(this, 'Authorities');
     for (const a of layout.authorities) {
-      const scope = new Construct(authorities, a.authority);
+      const scope = new Construct(authorities, constructIdOf(a.authority));
       // targets.aws.onlyEnumeratedDevices: the provisioning role may only create or change the things the spec lists for this CA's fleets.
       const thingNames = layout.onlyEnumeratedDevices
         ? plan.fleets.filter((f) => a.fleets.includes(f.name)).flatMap((f) => f.devices.map((d) => d.id))
@@ -188,7 +189,7 @@ export class IotkitStack extends IotkitBaseStack {
         if (mapping.mode === 'existing') {
           return (rule) => new KinesisStreamTarget({ streamArn: mapping.arn, streamName: mapping.streamName, partitionKey: kinesisPartitionKey(rule.source) });
         }
-        const sink = new StreamSink(scope, name, {
+        const sink = new StreamSink(scope, constructIdOf(name), {
           encryptionKey: key,
           ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}),
         });
@@ -199,7 +200,7 @@ export class IotkitStack extends IotkitBaseStack {
           const queueUrl = SqsQueueTarget.queueUrlOf(mapping.queueName, mapping.account, mapping.region);
           return () => new SqsQueueTarget({ queueArn: mapping.arn, queueUrl });
         }
-        const sink = new QueueSink(scope, name, {
+        const sink = new QueueSink(scope, constructIdOf(name), {
           encryptionKey: key,
           ...(mapping.retentionDays !== undefined ? { retentionDays: mapping.retentionDays } : {}),
         });
@@ -217,7 +218,7 @@ export class IotkitStack extends IotkitBaseStack {
             });
           };
         }
-        const sinkScope = new Construct(scope, name);
+        const sinkScope = new Construct(scope, constructIdOf(name));
         let delivery: S3DeliveryStream;
         let bucketArnInFinding: string;
         if (mapping.mode === 'existing-bucket') {

@@ -15,6 +15,7 @@ import type { RuleLayout, RulesStackLayout } from '../layout';
 import { iamTopicResource } from '../rule-substitutions';
 import type { ITopicRuleTarget } from '../rule-targets';
 import { TopicRule } from '../constructs/topic-rule';
+import { constructIdOf } from '../construct-id';
 
 /** Builds a rule action for one route (made by the main stack, which owns the sinks). */
 export type TargetFactory = (rule: RuleLayout) => ITopicRuleTarget;
@@ -41,7 +42,7 @@ export function addTopicRules(scope: Construct, rules: readonly RuleLayout[], re
       if (make === undefined) throw new Error(`internal: sink "${s}" of route "${rule.route.name}" has no AWS mapping`);
       return make(rule);
     });
-    const topicRule = new TopicRule(parent, rule.route.name, {
+    const topicRule = new TopicRule(parent, constructIdOf(rule.route.name), {
       ruleName: rule.ruleName,
       sql: rule.route.compiled.awsSql,
       targets: sinkTargets,

@@ -53,6 +53,38 @@ describe('names of Object.prototype properties are unknown names unless declared
     }
   });
 
+  test('declared in every place a name goes, they synthesize on all three clouds', async () => {
+    // Every Object.prototype member the name rules allow, as a topic, sink, route, fleet and CA; and every member (the device id rule allows "__proto__") as a device id.
+    const members = Object.getOwnPropertyNames(Object.prototype);
+    const names = members.filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n));
+    expect(names).toEqual(expect.arrayContaining(['constructor', 'toString', 'valueOf', 'hasOwnProperty']));
+    const document = spec((s) => {
+      s.certificateAuthorities = { [names[0]]: s.certificateAuthorities.main };
+      s.fleets = {};
+      names.forEach((n, i) => {
+        s.topics[n] = { pattern: `p/${n}/{deviceId}`, direction: 'device-to-cloud', qos: 1 };
+        s.sinks[n] = { kind: i % 2 === 0 ? 'queue' : 'stream' };
+        s.routes.push({ name: n, from: n, to: [n] });
+        s.fleets[n] = {
+          certificateAuthority: names[0],
+          // The same rights for every fleet: fleets sharing a CA must not differ in rights (Azure DPS tells them apart by CA only).
+          publish: names,
+          subscribe: ['command'],
+          devices: members.filter((_, j) => j % names.length === i).map((id) => ({ id })),
+        };
+      });
+    });
+    const file = writeJson(dir, 'proto-everywhere.json', document);
+    const out = path.join(dir, 'proto-everywhere-out');
+    const run = await cli(['synth', '--spec', file, '--out', out]);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    if (run.code !== 0) throw new Error(`exit ${run.code}:\n${run.stderr}`);
+    const written = fs.readdirSync(out, { recursive: true }).map(String);
+    for (const cloud of ['aws', 'azure', 'gcp']) expect(written.some((f) => f.startsWith(`${cloud}/`))).toBe(true);
+    const plan = fs.readFileSync(path.join(out, 'plan.json'), 'utf8');
+    for (const id of members) expect(plan).toContain(`"${id}"`);
+  }, 120_000);
+
   test('"__proto__" as a declared name is refused by the published name rule', async () => {
     const file = path.join(dir, 'proto-key.json');
     fs.writeFileSync(file, JSON.stringify(spec()).replace('"sinks":{', '"sinks":{"__proto__":{"kind":"queue"},'));

@@ -148,6 +148,10 @@ function parseLevel(raw: string, n: number, count: number, problems: string[]): 
       problems.push(`level ${n} ${quoted} contains "${token}", which Mosquitto ACL patterns replace with the ${meaning}: not allowed in a literal level`);
     }
   }
+  // An AWS topic rule quotes its topic filter in single quotes (FROM '...'), and AWS IoT SQL has no escape for one inside; every route is compiled for AWS.
+  if (raw.includes("'")) {
+    problems.push(`level ${n} ${quoted} contains "'", which an AWS IoT SQL topic filter (FROM '...') cannot quote: not allowed in a literal level`);
+  }
   return problems.length === before ? { kind: 'literal', value: raw } : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { loadSpecFile } from './spec/load';
 import type { Spec } from './spec/types';
 import { checkStructure } from './validate/structure';
-import { checkDocumentShape } from './spec/document-shape';
+import { readDocument } from './spec/document-shape';
 import { checkSemantics } from './validate/semantic';
 import { checkCloudLimits } from './validate/cloud-limits';
 import { ProblemList, SpecError, type Problem } from './validate/problem';
@@ -33,13 +33,14 @@ export interface CompileResult {
  * on a well-formed document) before anything is generated.
  */
 export function compileSpec(document: unknown, options: CompileOptions = {}): CompileResult {
-  // Depth, size and cycles first: everything after this recurses into the document.
-  const shape = checkDocumentShape(document);
-  if (shape.length > 0) throw new SpecError(shape);
-  const structure = checkStructure(document);
+  // Depth, size, cycles and non-JSON values first, into a plain copy: everything after this recurses into it.
+  const read = readDocument(document);
+  if (read.problems.length > 0) throw new SpecError(read.problems);
+  const data = read.data;
+  const structure = checkStructure(data);
   // A value that breaks a format rule (a pattern, a length) is still a string: the other checks can go on.
   if (structure.blocking.length > 0) throw new SpecError([...structure.blocking, ...structure.values]);
-  const spec = document as Spec;
+  const spec = data as Spec;
   const problems = new ProblemList();
   problems.add(structure.values);
   const resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);

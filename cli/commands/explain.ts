@@ -1,10 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, UserError, type Command } from '../command';
 import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { explainMessage, type Explanation } from '../../lib/explain';
 import { SPEC_OPTION, specPathFrom } from '../spec-option';
+import { InputFileError, MAX_PAYLOAD_FILE_BYTES, readRegularFile } from '../../lib/input/read-file';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -57,9 +57,11 @@ function readPayload(value: string, cwd: string): string {
   if (!value.startsWith('@')) return value;
   const file = path.resolve(cwd, value.slice(1));
   try {
-    return fs.readFileSync(file, 'utf8');
+    // Bytes, not strict text: a binary payload is read as the device would send it.
+    return readRegularFile(file, { maxBytes: MAX_PAYLOAD_FILE_BYTES, what: 'payload file', label: value.slice(1) }).toString('utf8');
   } catch (e) {
-    throw new UserError(`cannot read the payload file ${value.slice(1)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    if (e instanceof InputFileError) throw new UserError(`cannot read the payload file: ${e.message}`);
+    throw e;
   }
 }
 

@@ -6,15 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { InputFileError, MAX_GENERATED_FILE_BYTES, readTextFile } from '../input/read-file';
 
 /** Parses a JSON file; UserError naming the file (and the parser's position) when it is unreadable or not JSON. */
 export function readJsonFile(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // Through the guarded reader: a path here is user input too (a symlink to /dev/zero must not hang the diff).
+    text = readTextFile(file, { maxBytes: MAX_GENERATED_FILE_BYTES, what: 'JSON file' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String(e)}`);
+    if (e instanceof InputFileError) throw new UserError(`cannot read ${e.message}`);
+    throw e;
   }
   try {
     return JSON.parse(text) as unknown;

@@ -28,6 +28,11 @@ export const MAX_SPEC_FILE_BYTES = 4 * 1024 * 1024;
 /** PEM certificates and CSRs are a few KB; a CA bundle a few hundred. */
 export const MAX_PEM_FILE_BYTES = 1024 * 1024;
 
+/** Files the kit wrote (plan.json, templates, resource graphs) and previews read back by `iotkit diff`: far above a 10,000-device fleet's, far below what would exhaust memory. */
+export const MAX_GENERATED_FILE_BYTES = 256 * 1024 * 1024;
+/** A message payload for `iotkit explain`: above every cloud's message limit (Pub/Sub's 10 MB), so the per-cloud size verdicts can still be given. */
+export const MAX_PAYLOAD_FILE_BYTES = 16 * 1024 * 1024;
+
 const CHUNK = 64 * 1024;
 
 /** Reads a regular file of at most `limits.maxBytes` bytes. */

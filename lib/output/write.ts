@@ -62,9 +62,23 @@ export function resetDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
 }
 
+/** Writes a file, its folders first. The path may be the user's (`--output`, `--report`): a folder there, a file where a folder should be, or no permission is a UserError naming it. */
 export function writeFile(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  } catch (e) {
+    throw new UserError(`cannot write ${file}: ${writeFailure(e)}`);
+  }
+}
+
+function writeFailure(e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  if (code === 'EISDIR') return 'it is a folder; give a file name';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return code !== '' ? code : e instanceof Error ? e.message : String(e);
 }
 
 /**

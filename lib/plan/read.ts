@@ -3,17 +3,17 @@
  * broker VM runs from it, so the VM needs neither the spec nor its CA files,
  * and runs exactly what was deployed.
  */
-import * as fs from 'node:fs';
 import { UserError } from '../errors';
+import { InputFileError, MAX_GENERATED_FILE_BYTES, readTextFile } from '../input/read-file';
 import type { Plan } from './types';
 
 export function readPlanFile(file: string): Plan {
   let text: string;
   try {
-    if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file, { maxBytes: MAX_GENERATED_FILE_BYTES, what: 'plan file' });
   } catch (e) {
-    throw new UserError(`cannot read the plan ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof InputFileError) throw new UserError(`cannot read the plan: ${e.message}`);
+    throw e;
   }
   let value: unknown;
   try {

@@ -28,7 +28,7 @@ describe('bridge plan input', () => {
     ['not JSON', '{ nope', /is not JSON/],
     ['another version', JSON.stringify({ version: 2 }), /not a plan written by this version/],
     ['a spec, not a plan', JSON.stringify({ name: 'x', topics: {} }), /missing clouds, targets/],
-    ['a directory', 'dir', /not a regular file/],
+    ['a directory', 'dir', /is a folder, not a plan file/],
   ])('%s: a clear user error', (_what, content, message) => {
     const dir = tmpDir();
     const file = path.join(dir, 'plan.json');

@@ -181,6 +181,6 @@ describe('through the real binary', () => {
   test('an unreadable payload file is a user error (exit 1, one line)', async () => {
     const io = capture();
     expect(await main(['explain', '--spec', PLANT, '--topic', 'factory/berlin', '--payload', '@/nonexistent/payload.json'], io)).toBe(1);
-    expect(io.stderr).toEqual(['iotkit explain: cannot read the payload file /nonexistent/payload.json: ENOENT']);
+    expect(io.stderr).toEqual(['iotkit explain: cannot read the payload file: /nonexistent/payload.json does not exist']);
   });
 });

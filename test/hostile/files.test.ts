@@ -169,3 +169,52 @@ describe('the UTF-8 check agrees with a strict decoder', () => {
     expect(decodeText(Buffer.from('\ufeffa: 1', 'utf8'), 'x')).toBe('a: 1');
   });
 });
+
+describe('special files given to explain and diff are refused, never read; unwritable outputs are user errors', () => {
+  /** A synthesized out/ tree stand-in: diff reads plan.json first, so a special file there is what it meets. */
+  function treeWithPlan(file: string): string {
+    const tree = fs.mkdtempSync(path.join(dir, 'tree-'));
+    fs.symlinkSync(file, path.join(tree, 'plan.json'));
+    return tree;
+  }
+  const specFile = writeJson(dir, 'explain-spec.json', spec());
+  const unread = SPECIAL.filter(([, reason]) => reason !== 'is too large');
+
+  test.each(unread)('explain --payload @%s', async (file, reason) => {
+    expectRefused(
+      await cli(['explain', '--spec', specFile, '--topic', 'home/h1/kitchen/dev-1/telemetry', '--payload', `@${file}`]),
+      'cannot read the payload file: ',
+      reason,
+    );
+  });
+
+  test.each(unread)('diff --base/--head trees whose plan.json is %s', async (file, reason) => {
+    const tree = treeWithPlan(file);
+    expectRefused(await cli(['diff', '--base', tree, '--head', tree]), reason);
+  });
+
+  test.each(unread)('diff --preview-json azure=%s', async (file, reason) => {
+    expectRefused(await cli(['diff', '--spec', specFile, '--preview-json', `azure=${file}`]), reason);
+  });
+
+  test('diff --output and --report onto a folder, or below a file: exit 1 naming the path', async () => {
+    // A real tree (GCP only: the quickest synth), so the diff gets as far as writing.
+    const tree = path.join(dir, 'gcp-tree');
+    const gcpOnly = writeJson(
+      dir,
+      'gcp-only.json',
+      spec((s) => (s.targets = { gcp: s.targets.gcp })),
+    );
+    expect((await cli(['synth', '--spec', gcpOnly, '--out', tree])).code).toBe(0);
+    const aFile = path.join(dir, 'a-file');
+    fs.writeFileSync(aFile, '');
+    for (const option of ['--output', '--report']) {
+      for (const [target, says] of [
+        [folder, `cannot write ${folder}: it is a folder`],
+        [path.join(aFile, 'below.md'), `cannot write ${path.join(aFile, 'below.md')}: a part of the path is a file`],
+      ]) {
+        expectRefused(await cli(['diff', '--base', tree, '--head', tree, option, target]), says);
+      }
+    }
+  }, 60_000);
+});

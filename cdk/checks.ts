@@ -34,6 +34,31 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
       }
     });
   }
+  // IoT policy names are unique per account and region; they join names with "-", so a fleet "ca-claim" and CA "ca"'s claim policy, or a fleet "f-part2" and fleet "f"'s second part, would make one name.
+  const policies: Array<{ path: string; owner: string; name: string }> = [];
+  for (const p of layout.policies.values()) {
+    p.names.forEach((name, i) => policies.push({ path: joinPath('fleets', p.fleet), owner: `part ${i + 1} of fleet "${p.fleet}"'s device policy`, name }));
+  }
+  if (layout.provisioning === 'fleet-template') {
+    for (const a of layout.authorities) {
+      policies.push({
+        path: joinPath('certificateAuthorities', a.authority),
+        owner: `the claim policy of CA "${a.authority}"`,
+        name: claimPolicyName(plan, a.authority),
+      });
+    }
+  }
+  const firstOwner = new Map<string, string>();
+  for (const { path, owner, name } of policies) {
+    const previous = firstOwner.get(name);
+    if (previous === undefined) firstOwner.set(name, owner);
+    else
+      problems.push({
+        path,
+        message: `${owner} would be the AWS IoT policy "${name}", which ${previous} already is: rename the fleet or the CA`,
+        severity: 'error',
+      });
+  }
   if (layout.provisioning === 'fleet-template') {
     for (const a of layout.authorities) {
       const name = claimPolicyName(plan, a.authority);

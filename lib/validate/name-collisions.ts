@@ -4,11 +4,12 @@
  * Service Bus queues, certificates, DPS enrollment groups) are
  * case-insensitive, so `alarmQueue` and `AlarmQueue` would name one
  * resource; on GCP a topic named `dead-letter` would take the id of the kit's
- * dead-letter topic. Refused here, on the enabled clouds only, naming both.
+ * dead-letter topic (or `bridge-dead-letter`, the bridge's). Refused here, on the enabled clouds only, naming both.
  * (The Azure backend's checks add the collisions of its derived container
  * and Event Grid names.)
  */
 import { gcpDeadLetterTopicId, gcpTopicId } from '../naming';
+import { gcpBridgeDeadLetterTopicId } from '../bridge-contract';
 import { sinkClouds } from '../spec/targets';
 import type { Cloud, Spec } from '../spec/types';
 import { joinPath, type ProblemList } from './problem';
@@ -42,7 +43,11 @@ export function checkNameCollisions(spec: Spec, clouds: readonly Cloud[], proble
   }
   if (clouds.includes('gcp')) {
     const deadLetter = gcpDeadLetterTopicId(spec.name);
-    const claims: Claim[] = [{ path: 'name', owner: "the kit's dead-letter topic", key: deadLetter, resource: deadLetter }];
+    const bridgeDeadLetter = gcpBridgeDeadLetterTopicId(spec.name);
+    const claims: Claim[] = [
+      { path: 'name', owner: "the kit's dead-letter topic", key: deadLetter, resource: deadLetter },
+      { path: 'name', owner: "the kit's bridge dead-letter topic", key: bridgeDeadLetter, resource: bridgeDeadLetter },
+    ];
     for (const name of Object.keys(spec.topics)) {
       const id = gcpTopicId(spec.name, name);
       claims.push({ path: joinPath('topics', name), owner: joinPath('topics', name), key: id, resource: id });

@@ -11,7 +11,7 @@
  */
 import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
-import { GCP_PUBSUB_ID } from '../../lib/naming';
+import { GCP_PUBSUB_ID, gcpSubscriptionId } from '../../lib/naming';
 import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
 import { DEVICE_ID_VARIABLE } from '../../lib/topic/pattern';
 import {
@@ -25,7 +25,7 @@ import {
 } from '../../lib/bridge-contract';
 import { gcpRouteAttribute } from '../../lib/filter/compile-gcp';
 import { BIGQUERY_ID, BUCKET_NAME, LABEL_VALUE, MAX_SHARDS, MIN_SHARDS, SERVICE_ACCOUNT_ID, bigQueryTableId, deviceListeners, gcpNames } from './layout';
-import { gcpSinks, republishPairs } from './sink-mapping';
+import { gcpSinks, republishPairs, routeSubscriptions } from './sink-mapping';
 
 /** Pub/Sub message attributes: at most 100 per message, keys at most 256 bytes, values at most 1024 bytes. */
 export const PUBSUB_MAX_ATTRIBUTES = 100;
@@ -56,20 +56,46 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   const names = gcpNames(plan.name, 'x');
 
   // Pub/Sub ids only this program derives.
-  const ids: Array<[string, string]> = [
-    ['name', gcpBridgeDeadLetterTopicId(plan.name)],
-    ['name', names.deadLetterSubscription],
-    ['name', names.bridgeDeadLetterSubscription],
+  const ids: Array<[string, string]> = [['name', gcpBridgeDeadLetterTopicId(plan.name)]];
+  // Every subscription id the program creates, with what it is for: ids join names with "-", so two different pairs can make one id.
+  const subscriptions: Array<{ at: string; owner: string; id: string }> = [
+    { at: 'name', owner: "the kit's dead-letter subscription", id: names.deadLetterSubscription },
+    { at: 'name', owner: "the kit's bridge dead-letter subscription", id: names.bridgeDeadLetterSubscription },
   ];
   for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
-    for (let shard = 0; shard < shards; shard++) ids.push([joinPath('topics', t.name), gcpCommandSubscriptionId(plan.name, t.name, shard)]);
+    for (let shard = 0; shard < shards; shard++) {
+      const at = joinPath('topics', t.name);
+      subscriptions.push({ at, owner: `the command subscription of ${at} on shard ${shard}`, id: gcpCommandSubscriptionId(plan.name, t.name, shard) });
+    }
+  }
+  for (const { route, sink } of routeSubscriptions(plan)) {
+    const at = routePath(route, 'name');
+    subscriptions.push({
+      at,
+      owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
+      id: gcpSubscriptionId(plan.name, route.name, sink.name),
+    });
   }
   for (const { route, sink } of republishPairs(plan)) {
-    for (let shard = 0; shard < shards; shard++) ids.push([routePath(route, 'name'), gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard)]);
+    for (let shard = 0; shard < shards; shard++) {
+      const at = routePath(route, 'name');
+      subscriptions.push({
+        at,
+        owner: `the republish subscription of route "${route.name}" to sink "${sink.name}" on shard ${shard}`,
+        id: gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard),
+      });
+    }
   }
+  for (const { at, id } of subscriptions) ids.push([at, id]);
   for (const [at, id] of ids) {
     if (!GCP_PUBSUB_ID.test(id))
       error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
+  }
+  const firstOwner = new Map<string, string>();
+  for (const { at, owner, id } of subscriptions) {
+    const previous = firstOwner.get(id);
+    if (previous === undefined) firstOwner.set(id, owner);
+    else error(at, `${owner} gets the Pub/Sub subscription id "${id}", which ${previous} already has: rename the route or the sink`);
   }
 
   if (!LABEL_VALUE.test(plan.name)) error('name', `"${plan.name}" is not a valid GCP label value (at most 63 lowercase letters, digits, "_" and "-")`);

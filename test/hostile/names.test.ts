@@ -195,6 +195,57 @@ describe('names whose cloud resources collide', () => {
       (s) => (s.topics['dead-letter'] = { pattern: 'x/{deviceId}/dl', direction: 'device-to-cloud', qos: 0 }),
       'topics.dead-letter: names the same Pub/Sub topic as the kit\'s dead-letter topic ("test-home-dead-letter")',
     ));
+  test("a topic whose Pub/Sub id is the bridge's dead-letter topic", () =>
+    check(
+      'bridge-dead-letter',
+      (s) => (s.topics['bridge-dead-letter'] = { pattern: 'x/{deviceId}/dl', direction: 'device-to-cloud', qos: 0 }),
+      'topics.bridge-dead-letter: names the same Pub/Sub topic as the kit\'s bridge dead-letter topic ("test-home-bridge-dead-letter")',
+    ));
+
+  // Subscription ids join spec, route and sink names with "-": pairs that spell one of the kit's own subscription ids. (Two routes' ids cannot meet: route names hold no "-".)
+  const subscriptionCases: Array<[string, (s: Loose) => void, string]> = [
+    [
+      "a route subscription and the kit's dead-letter subscription",
+      (s) => {
+        s.sinks['letter-keep'] = { kind: 'queue' };
+        s.routes.push({ name: 'dead', from: 'telemetry', to: ['letter-keep'] });
+      },
+      'routes[3].name: the subscription of route "dead" to sink "letter-keep" gets the Pub/Sub subscription id "test-home-dead-letter-keep", which the kit\'s dead-letter subscription already has',
+    ],
+    [
+      "a route subscription and the bridge's dead-letter subscription",
+      (s) => {
+        s.sinks['dead-letter-keep'] = { kind: 'stream' };
+        s.routes.push({ name: 'bridge', from: 'telemetry', to: ['dead-letter-keep'] });
+      },
+      "which the kit's bridge dead-letter subscription already has",
+    ],
+    [
+      'a route subscription and a command subscription of shard 0',
+      (s) => {
+        s.sinks['shard-0'] = { kind: 'queue' };
+        s.routes.push({ name: 'command', from: 'telemetry', to: ['shard-0'] });
+      },
+      'gets the Pub/Sub subscription id "test-home-command-shard-0", which the command subscription of topics.command on shard 0 already has',
+    ],
+  ];
+  test.each(subscriptionCases)('GCP: %s', async (title, change, expected) => {
+    const file = writeJson(dir, `collide-sub-${title.replace(/\W+/g, '-')}.json`, spec(change));
+    const run = await cli(['validate', '--spec', file]);
+    expectRefused(run, expected);
+  });
+
+  test("AWS: a fleet whose device policy is another CA's claim policy (fleet-template provisioning)", async () => {
+    const file = writeJson(
+      dir,
+      'collide-aws-policy.json',
+      spec((s) => {
+        s.targets = { aws: { provisioning: 'fleet-template' } };
+        s.fleets['main-claim'] = { ...s.fleets.sensors };
+      }),
+    );
+    expectRefused(await cli(['validate', '--spec', file]), 'would be the AWS IoT policy "test-home-main-claim", which');
+  });
 });
 
 describe('route names: the rule is published in the schema and enforced by it', () => {

@@ -20,6 +20,7 @@ const NAME = '^[A-Za-z][A-Za-z0-9_-]*$';
  */
 /** Route names become AWS rule names, IoT Hub route names and Pub/Sub ids. */
 export const ROUTE_NAME_MAX_LENGTH = 48;
+export const CA_NAME_MAX_LENGTH = 48;
 const ROUTE_NAME = {
   type: 'string',
   pattern: '^[A-Za-z][A-Za-z0-9_]*$',
@@ -71,7 +72,8 @@ export const SPEC_JSON_SCHEMA = {
     },
     certificateAuthorities: {
       type: 'object',
-      propertyNames: { pattern: NAME },
+      // A CA name becomes certificate names (Azure: at most 64 characters with a 13-character fingerprint suffix) and the GCP broker's file names.
+      propertyNames: { pattern: NAME, maxLength: CA_NAME_MAX_LENGTH },
       additionalProperties: { $ref: '#/definitions/certificateAuthority' },
     },
     targets: {

@@ -20,6 +20,9 @@ import { ipv4RangeProblem } from './formats';
 import { own } from '../spec/own';
 import { checkGrantReach } from './grant-reach';
 
+/** Azure Storage lifecycle rules take at most 99,999 days (daysAfterModificationGreaterThan); S3 and Cloud Storage take more. */
+const MAX_ARCHIVE_RETENTION_DAYS = 99999;
+
 /** Files and parses the validator had to read anyway, handed to the planner so nothing is read twice. */
 export interface ResolvedSpec {
   readonly topics: ReadonlyMap<string, TopicPattern>;
@@ -189,6 +192,12 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
       problems.independentError(
         at('retentionDays'),
         `queues keep messages at most 14 days on every cloud (SQS, Service Bus, Pub/Sub pull), got ${sink.retentionDays}`,
+      );
+    }
+    if ((sink.kind === 'archive' || sink.kind === 'warehouse') && sink.retentionDays !== undefined && sink.retentionDays > MAX_ARCHIVE_RETENTION_DAYS) {
+      problems.independentError(
+        at('retentionDays'),
+        `archives keep data at most ${MAX_ARCHIVE_RETENTION_DAYS} days (the lowest limit of the clouds: Azure Storage lifecycle rules), got ${sink.retentionDays}`,
       );
     }
     if (sink.kind === 'stream' && sink.retentionDays !== undefined && sink.retentionDays > 7) {

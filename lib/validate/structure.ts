@@ -122,6 +122,8 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'minLength':
     case 'pattern':
       if (e.propertyName !== undefined) {
+        if (e.keyword === 'maxLength')
+          return error(`name "${e.propertyName}" has ${e.propertyName.length} characters: at most ${String(params.limit)}`, joinPath(...parts, e.propertyName));
         return error(`name "${e.propertyName}" must start with a letter and hold only letters, digits, "_" and "-"`, joinPath(...parts, e.propertyName));
       }
       {

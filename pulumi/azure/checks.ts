@@ -8,7 +8,7 @@
  */
 import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
-import { azureRouteName } from '../../lib/naming';
+import { azureEndpointName, azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
 import { azureSettings, childNames } from './layout';
 import { azureSinks, parseExisting, serviceOf } from './sink-mapping';
@@ -104,6 +104,14 @@ export function checkAzurePlan(plan: Plan): Problem[] {
           `topic variable "${clash}" would be an IoT Hub application property that clashes with "${TOPIC_PROPERTY}" or a system property: rename it`,
         );
     }
+    // IoT Hub units per hub: 200 for S1/S2 and B1/B2, 10 for S3 and B3.
+    const maxUnits = settings.sku.endsWith('3') ? 10 : 200;
+    if (settings.capacity > maxUnits) {
+      error(
+        joinPath('targets', 'azure', 'capacity'),
+        `an IoT Hub ${settings.sku} has at most ${maxUnits} units, got ${settings.capacity}: use fewer units or another tier`,
+      );
+    }
     if (settings.sku.startsWith('B') && plan.topics.some((t) => t.direction === 'cloud-to-device')) {
       error(
         joinPath('targets', 'azure', 'sku'),
@@ -121,6 +129,8 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       }
     }
   }
+
+  for (const problem of derivedNameProblems(plan, settings.broker)) problems.push(problem);
 
   const containers = new Map<string, string>();
   for (const sink of azureSinks(plan)) {
@@ -202,4 +212,73 @@ export function sharedCaProblems(plan: Plan): Problem[] {
     }
   }
   return problems;
+}
+
+/** A name Azure will be given, derived from a spec name, and the rule Azure holds it to. */
+interface DerivedName {
+  readonly path: string;
+  readonly what: string;
+  readonly name: string;
+  readonly rule: RegExp;
+  readonly ruleText: string;
+}
+
+const AZURE_NAME_RULES = {
+  // Azure's naming rules (Microsoft.EventHub/namespaces/eventhubs, Microsoft.ServiceBus/namespaces/queues): start and end with a letter or digit.
+  eventHub: {
+    rule: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$/,
+    ruleText: '1 to 256 letters, digits, ".", "-" and "_", starting and ending with a letter or digit',
+  },
+  serviceBusQueue: {
+    rule: /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/,
+    ruleText: '1 to 260 letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit',
+  },
+  // IoT Hub endpoint and certificate names (the ARM API's pattern).
+  iotHubName: { rule: /^[A-Za-z0-9._-]{1,64}$/, ruleText: 'at most 64 letters, digits, ".", "-" and "_"' },
+  // DPS enrollment group ids: alphanumerics and -._: , the last one alphanumeric or "-".
+  enrollmentGroupId: {
+    rule: /^[A-Za-z0-9._:-]{0,127}[A-Za-z0-9-]$/,
+    ruleText: 'at most 128 letters, digits, "-", ".", "_" and ":", ending with a letter, digit or "-"',
+  },
+} as const;
+
+/**
+ * Every name the Azure program derives from a spec name, checked against
+ * Azure's own rule, so a name Azure would refuse at deploy time is refused
+ * here, at its spec path. (Event Grid child names are made valid by
+ * eventGridName; containers are checked with their collisions.)
+ */
+function derivedNameProblems(plan: Plan, broker: 'iothub' | 'eventgrid'): Problem[] {
+  const names: DerivedName[] = [];
+  for (const sink of azureSinks(plan)) {
+    if (sink.existing.azure !== undefined) continue;
+    const path = joinPath('sinks', sink.name);
+    const service = serviceOf(sink);
+    if (service === 'eventHub') names.push({ path, what: 'Event Hub', name: childNames.eventHub(sink.name), ...AZURE_NAME_RULES.eventHub });
+    if (service === 'serviceBusQueue')
+      names.push({ path, what: 'Service Bus queue', name: childNames.serviceBusQueue(sink.name), ...AZURE_NAME_RULES.serviceBusQueue });
+    if (broker === 'iothub') names.push({ path, what: 'IoT Hub endpoint', name: azureEndpointName(sink.name), ...AZURE_NAME_RULES.iotHubName });
+  }
+  if (broker === 'iothub') {
+    for (const authority of plan.authorities) {
+      for (const certificate of authority.certificates) {
+        names.push({
+          path: joinPath('certificateAuthorities', authority.name),
+          what: 'IoT Hub and DPS certificate',
+          name: childNames.certificate(authority.name, certificate.sha256),
+          ...AZURE_NAME_RULES.iotHubName,
+        });
+      }
+    }
+    for (const fleet of plan.fleets) {
+      names.push({ path: joinPath('fleets', fleet.name), what: 'DPS enrollment group id', name: fleet.name, ...AZURE_NAME_RULES.enrollmentGroupId });
+    }
+  }
+  return names
+    .filter(({ name, rule }) => !rule.test(name))
+    .map(({ path, what, name, ruleText }) => ({
+      path,
+      message: `the ${what} name "${name}" derived from this name is not valid on Azure (${ruleText}): rename it`,
+      severity: 'error' as const,
+    }));
 }

@@ -140,11 +140,15 @@ export const childNames = {
 /**
  * Event Grid child resource names: `^[a-zA-Z0-9-]{3,50}$`. `_` becomes `-`;
  * a name over the limit keeps its start and gets a hash of the whole, so it
- * stays unique and stable.
+ * stays unique and stable; a name under 3 characters gets the hash too.
  */
 export function eventGridName(text: string, max = 50): string {
   const clean = text.replace(/[^A-Za-z0-9-]/g, '-');
-  if (clean.length <= max) return clean;
+  if (clean.length >= EVENT_GRID_MIN_NAME && clean.length <= max) return clean;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  // Under 3 characters (a device "a"): the hash makes up the length, as stably.
+  if (clean.length < EVENT_GRID_MIN_NAME) return `${clean}-${hash}`;
   return `${clean.slice(0, max - hash.length - 1)}-${hash}`;
 }
+
+const EVENT_GRID_MIN_NAME = 3;

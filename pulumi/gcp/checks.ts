@@ -117,7 +117,13 @@ export function checkGcpPlan(plan: Plan): Problem[] {
           );
       } else {
         const bucket = gcpNames(plan.name, 'abcdef').bucket(sink.name);
-        if (!BUCKET_NAME.test(bucket))
+        // Cloud Storage refuses names that start with "goog" or hold "google" or a close misspelling ("g00gle").
+        if (/^goog|g[o0][o0]g[l1]e/.test(bucket))
+          error(
+            at,
+            `the bucket name derived from spec and sink name ("${bucket.slice(0, -'abcdef'.length)}" and a 6-character suffix) starts with "goog" or holds "google", which Cloud Storage refuses: rename the sink or the spec`,
+          );
+        else if (!BUCKET_NAME.test(bucket))
           error(
             at,
             `the bucket name derived from spec and sink name ("${bucket}", with a 6-character suffix) is not valid: at most 63 lowercase characters; shorten the sink name`,

@@ -8,7 +8,7 @@ type Parsed<O extends Options> = ReturnType<
 
 /**
  * node:util parseArgs with its errors turned into usage errors (exit 2, no
- * stack). An option that takes one value and is given twice is refused:
+ * stack). An empty value is refused. An option that takes one value and is given twice is refused:
  * parseArgs keeps the last one silently, so `synth --cloud gcp --cloud
  * azure` would synthesize Azure alone and say nothing.
  */
@@ -24,6 +24,8 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
   for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
     const option = options[token.name];
+    // An empty value is never meant: `synth --out ""` wrote into the current folder, `--spec ""` read the default spec.
+    if (option?.type === 'string' && (token.value ?? '').trim() === '') throw new UsageError(`--${token.name} is empty: give it a value`);
     if (option?.type === 'string' && option.multiple !== true) given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
   }
   for (const [name, values] of given) {

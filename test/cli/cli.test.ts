@@ -114,6 +114,23 @@ describe('usage', () => {
     expect(io.stderr.join('\n')).toContain(message);
   });
 
+  // Every command with a string option: an empty value (`--out ""` wrote into the current folder) in each spelling.
+  test.each([
+    [['synth', '--out', ''], '--out'],
+    [['synth', '--out='], '--out'],
+    [['synth', '-o', ' '], '--out'],
+    [['validate', '--spec', ''], '--spec'],
+    [['explain', '--topic', '', '--spec', 'x'], '--topic'],
+    [['diff', '--base', ''], '--base'],
+    [['diff', '--base', 'a', '--preview-json', ''], '--preview-json'],
+    [['certs', 'device', '--id', ''], '--id'],
+    [['bridge', '--plan', ''], '--plan'],
+  ])('%j: an empty option value exits 2 and names the option', async (args, option) => {
+    const io = capture();
+    expect(await main(args, io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain(`${option} is empty: give it a value`);
+  });
+
   test.each(['validate', 'synth', 'schema', 'certs'])('%s --help prints its usage and exits 0', async (name) => {
     const io = capture();
     expect(await main([name, '--help'], io)).toBe(0);

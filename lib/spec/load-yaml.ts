@@ -7,7 +7,23 @@ import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
 export function parseYaml(text: string, label: string): unknown {
   const lineCounter = new YAML.LineCounter();
   // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
+  // logLevel error: the library's warnings (a collection used as a key) would go to stderr raw; what matters is reported below.
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter, logLevel: 'error' });
+  // An unknown tag (`!foo`, `!!python/object`) would silently read as plain text: a spec has no tags beyond YAML's own.
+  const unresolved = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (doc.errors.length === 0 && unresolved.length > 0) {
+    throw new SpecError(
+      unresolved.slice(0, 20).map((w) => {
+        const pos = w.linePos?.[0] ?? lineCounter.linePos(w.pos[0]);
+        const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'a tag';
+        return {
+          path: '',
+          severity: 'error' as const,
+          message: `${label}: the YAML tag ${tag} is not one a spec can use (line ${pos.line}, column ${pos.col}): remove it`,
+        };
+      }),
+    );
+  }
   if (doc.errors.length > 0) {
     const seen = new Set<string>();
     const problems = doc.errors

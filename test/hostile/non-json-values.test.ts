@@ -14,7 +14,7 @@ import * as YAML from 'yaml';
 import { compileSpec } from '../../lib/compile';
 import { SpecError, formatProblem } from '../../lib/validate/problem';
 import { BASE_DIR } from '../helpers/base-spec';
-import { cli, expectRefused, spec, tmpDir, type Loose } from './helpers';
+import { bin, cli, expectRefused, spec, tmpDir, type Loose } from './helpers';
 
 class Reading {
   readonly value = 1;
@@ -150,6 +150,27 @@ describe('through the CLI', () => {
     fs.writeFileSync(file, text);
     const run = await cli(['validate', '--spec', file]);
     expectRefused(run, `qos: is ${shown}, which JSON cannot hold`);
+  });
+
+  test.each([
+    ['an unknown local tag', 'qos: !foo 1', 'the YAML tag !foo is not one a spec can use (line'],
+    ['an unknown global tag', 'qos: !!python/object 1', 'the YAML tag tag:yaml.org,2002:python/object is not one a spec can use'],
+    ['binary data', 'qos: !!binary aGk=', 'topics.telemetry.qos: is a Buffer object, not JSON data'],
+  ])('YAML %s: exit 1, named', async (title, replacement, expected) => {
+    const text = YAML.stringify(spec()).replace(/^(\s*)qos: 1$/m, `$1${replacement}`);
+    expect(text).toContain(replacement);
+    const file = path.join(dir, `tag-${title.replace(/\W+/g, '-')}.yaml`);
+    fs.writeFileSync(file, text);
+    expectRefused(await cli(['validate', '--spec', file]), expected);
+  });
+
+  test('a YAML collection used as a key: refused by the name rule, and no library warning on stderr', async () => {
+    const file = path.join(dir, 'collection-key.yaml');
+    fs.writeFileSync(file, YAML.stringify(spec()).replace(/^sinks:\n/m, 'sinks:\n  ? [a, b]\n  : { kind: queue }\n'));
+    // The real binary: the library's warning went to the process's stderr, which an in-process run does not see.
+    const run = bin(['validate', '--spec', file]);
+    expectRefused(run, 'sinks["[ a, b ]"]: name "[ a, b ]" must start with a letter');
+    expect(run.stderr).not.toContain('Warning');
   });
 
   test('a TypeScript spec with a BigInt and a throwing getter: exit 1, both listed', async () => {

@@ -37,7 +37,7 @@ const CHUNK = 64 * 1024;
 
 /** Reads a regular file of at most `limits.maxBytes` bytes. */
 export function readRegularFile(file: string, limits: ReadLimits): Buffer {
-  const label = limits.label ?? file;
+  const label = printable(limits.label ?? file);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -76,7 +76,7 @@ export function readRegularFile(file: string, limits: ReadLimits): Buffer {
 
 /** Reads a regular file as text: UTF-8 (a BOM is dropped), refusing UTF-16/32 and invalid bytes with their position. */
 export function readTextFile(file: string, limits: ReadLimits): string {
-  return decodeText(readRegularFile(file, limits), limits.label ?? file);
+  return decodeText(readRegularFile(file, limits), printable(limits.label ?? file));
 }
 
 function refuseNonRegular(stat: fs.Stats, label: string, what: string): void {
@@ -192,4 +192,9 @@ function lineAndColumn(b: Uint8Array, offset: number): { line: number; column: n
   // Columns count characters, as editors show them; the prefix is valid UTF-8.
   const column = [...Buffer.from(b.buffer, b.byteOffset + lineStart, offset - lineStart).toString('utf8')].length + 1;
   return { line, column };
+}
+
+/** A path as messages show it: control characters (a NUL from a hostile spec, a newline) escaped, never written raw to a terminal or a log. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -218,3 +218,14 @@ describe('special files given to explain and diff are refused, never read; unwri
     }
   }, 60_000);
 });
+
+test('a file path with control characters (a NUL, a newline) is shown escaped, never raw', async () => {
+  const file = writeJson(
+    dir,
+    'nul-path.json',
+    spec((s) => (s.certificateAuthorities.main.certificates = ['ca/\u0000evil\n.pem'])),
+  );
+  const run = await cli(['validate', '--spec', file]);
+  expectRefused(run, 'ca/\\u0000evil\\u000a.pem');
+  expect(run.stderr).not.toMatch(/[\u0000\u000b-\u001f]/);
+});

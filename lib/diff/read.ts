@@ -15,7 +15,7 @@ export function readJsonFile(file: string): unknown {
     // Through the guarded reader: a path here is user input too (a symlink to /dev/zero must not hang the diff).
     text = readTextFile(file, { maxBytes: MAX_GENERATED_FILE_BYTES, what: 'JSON file' });
   } catch (e) {
-    if (e instanceof InputFileError) throw new UserError(`cannot read ${e.message}`);
+    if (e instanceof InputFileError) throw new UserError(e.message);
     throw e;
   }
   try {

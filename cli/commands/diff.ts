@@ -147,8 +147,13 @@ missing or malformed, 2 bad usage.`,
     const gates = (values['fail-on'] ?? '')
       .split(',')
       .map((g) => g.trim())
-      .filter((g) => g !== '');
-    for (const g of gates) if (!(GATES as readonly string[]).includes(g)) throw new UsageError(`--fail-on must be destructive, security or both, got "${g}"`);
+      .filter((g) => g !== '')
+      // "both", as the help says, is both gates.
+      .flatMap((g) => (g === 'both' ? [...GATES] : [g]))
+      .filter((g, i, all) => all.indexOf(g) === i);
+    for (const g of gates)
+      if (!(GATES as readonly string[]).includes(g))
+        throw new UsageError(`--fail-on must be destructive, security or both (or destructive,security), got "${g}"`);
     const live = values.live === true || values['preview-json'] !== undefined;
     if (live && (values.base !== undefined || values['base-ref'] !== undefined || values.head !== undefined)) {
       throw new UsageError('--live and --preview-json compare with what is deployed: no --base, --base-ref or --head');

@@ -68,6 +68,11 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       names.set(name.toLowerCase(), owner);
     };
     for (const t of plan.topics) claim(childNames.topicSpace(t.name), `topics.${t.name}`, joinPath('topics', t.name));
+    // CA names differing only in "_" and "-" (a_b, a-b) on the same certificate give one Event Grid CA certificate name.
+    for (const a of plan.authorities) {
+      for (const c of a.certificates)
+        claim(childNames.caCertificate(a.name, c.sha256), `certificateAuthorities.${a.name}`, joinPath('certificateAuthorities', a.name));
+    }
     for (const f of plan.fleets) {
       claim(childNames.clientGroup(f.name), `fleets.${f.name}`, joinPath('fleets', f.name));
       for (const t of f.publish) claim(childNames.permissionBinding(f.name, 'pub', t), `fleets.${f.name}.publish ${t}`, joinPath('fleets', f.name, 'publish'));

@@ -105,6 +105,22 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   }
   if (!BIGQUERY_ID.test(names.bigQueryDataset)) error('name', `BigQuery dataset id "${names.bigQueryDataset}" is not valid`);
 
+  // Bucket and table names are derived through kebab case and "_": rawArchive and raw-archive, or a-b and a_b, would make one.
+  const derived = new Map<string, string>();
+  for (const sink of gcpSinks(plan)) {
+    if (sink.existing.gcp !== undefined) continue;
+    const name =
+      sink.kind === 'archive'
+        ? `bucket ${gcpNames(plan.name, 'abcdef').bucket(sink.name)}`
+        : sink.kind === 'warehouse'
+          ? `BigQuery table ${bigQueryTableId(sink.name)}`
+          : undefined;
+    if (name === undefined) continue;
+    const previous = derived.get(name);
+    if (previous !== undefined)
+      error(joinPath('sinks', sink.name), `sinks "${previous}" and "${sink.name}" map to the same ${name.replace(/-abcdef$/, '')}: rename one`);
+    else derived.set(name, sink.name);
+  }
   for (const sink of gcpSinks(plan)) {
     const at = joinPath('sinks', sink.name);
     const existing = sink.existing.gcp;

@@ -142,4 +142,12 @@ describe('the CLI over the same trees', () => {
     expect(parsed.clouds.map((c) => c.cloud)).toEqual(['aws', 'azure']);
     expect(io.stderr.join('\n')).toMatch(/--fail-on security/);
   });
+
+  test('--fail-on both, as the help spells it, is both gates', async () => {
+    const both = capture();
+    const listed = capture();
+    expect(await main(['diff', '--base', base, '--head', head, '--format', 'json', '--fail-on', 'both'], both)).toBe(1);
+    expect(await main(['diff', '--base', base, '--head', head, '--format', 'json', '--fail-on', 'destructive,security'], listed)).toBe(1);
+    expect(both.stderr).toEqual(listed.stderr);
+  });
 });

@@ -235,6 +235,46 @@ describe('names whose cloud resources collide', () => {
     expectRefused(run, expected);
   });
 
+  // Found by a second generated round: derivations that fold case, "-" and "_" together.
+  test.each([
+    [
+      'GCP: archive sinks rawArchive and raw-archive (one bucket)',
+      (s: Loose) => {
+        s.targets = { gcp: s.targets.gcp };
+        s.sinks.rawArchive = { kind: 'archive' };
+        s.sinks['raw-archive'] = { kind: 'archive' };
+        s.routes[2].to = ['rawArchive', 'raw-archive'];
+      },
+      'sinks.rawArchive: sinks "raw-archive" and "rawArchive" map to the same bucket test-home-raw-archive: rename one',
+    ],
+    [
+      'GCP: warehouse sinks a-b and a_b (one BigQuery table)',
+      (s: Loose) => {
+        s.targets = { gcp: s.targets.gcp };
+        s.sinks['a-b'] = { kind: 'warehouse' };
+        s.sinks.a_b = { kind: 'warehouse' };
+        s.routes[0].to = ['a-b', 'a_b'];
+      },
+      'sinks.a_b: sinks "a-b" and "a_b" map to the same BigQuery table a_b: rename one',
+    ],
+    [
+      'Event Grid: CAs a_b and a-b on one certificate (one CA certificate name; synth crashed)',
+      (s: Loose) => {
+        s.targets = { azure: { broker: 'eventgrid' } };
+        s.certificateAuthorities = { a_b: s.certificateAuthorities.main, 'a-b': s.certificateAuthorities.main };
+        s.fleets.sensors.certificateAuthority = 'a_b';
+        s.fleets.other = { certificateAuthority: 'a-b', publish: ['telemetry'], subscribe: [] };
+        s.sinks = { stream: s.sinks.stream };
+        s.routes = [{ name: 'all', from: 'telemetry', to: ['stream'] }];
+      },
+      'is derived from both certificateAuthorities.a-b and certificateAuthorities.a_b',
+    ],
+  ])('%s', async (title, change, expected) => {
+    const file = writeJson(dir, `collide-r2-${title.replace(/\W+/g, '-')}.json`, spec(change));
+    expectRefused(await cli(['validate', '--spec', file]), expected);
+    expectRefused(await cli(['synth', '--spec', file, '--out', `${file}.out`]), expected);
+  });
+
   test("AWS: a fleet whose device policy is another CA's claim policy (fleet-template provisioning)", async () => {
     const file = writeJson(
       dir,

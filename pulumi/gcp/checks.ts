@@ -68,14 +68,6 @@ export function checkGcpPlan(plan: Plan): Problem[] {
       subscriptions.push({ at, owner: `the command subscription of ${at} on shard ${shard}`, id: gcpCommandSubscriptionId(plan.name, t.name, shard) });
     }
   }
-  for (const { route, sink } of routeSubscriptions(plan)) {
-    const at = routePath(route, 'name');
-    subscriptions.push({
-      at,
-      owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
-      id: gcpSubscriptionId(plan.name, route.name, sink.name),
-    });
-  }
   for (const { route, sink } of republishPairs(plan)) {
     for (let shard = 0; shard < shards; shard++) {
       const at = routePath(route, 'name');
@@ -90,6 +82,15 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   for (const [at, id] of ids) {
     if (!GCP_PUBSUB_ID.test(id))
       error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
+  }
+  // Route subscription ids are checked for validity with the spec (lib/validate/cloud-limits.ts); here only for being unique.
+  for (const { route, sink } of routeSubscriptions(plan)) {
+    const at = routePath(route, 'name');
+    subscriptions.push({
+      at,
+      owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
+      id: gcpSubscriptionId(plan.name, route.name, sink.name),
+    });
   }
   const firstOwner = new Map<string, string>();
   for (const { at, owner, id } of subscriptions) {

@@ -9,6 +9,7 @@ import type { CloudPlanCheck } from '../lib/backend';
 import type { Plan } from '../lib/plan/types';
 import { joinPath, type Problem } from '../lib/validate/problem';
 import { claimPolicyName, provisioningTemplateName } from './aws-names';
+import { duplicateClaims } from '../lib/validate/name-collisions';
 import { layoutAwsPlan } from './layout';
 import { concreteIotArnPrefix } from './policy/iot-policy';
 import { renderPolicy } from './policy/device-policy-document';
@@ -35,30 +36,25 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
     });
   }
   // IoT policy names are unique per account and region; they join names with "-", so a fleet "ca-claim" and CA "ca"'s claim policy, or a fleet "f-part2" and fleet "f"'s second part, would make one name.
-  const policies: Array<{ path: string; owner: string; name: string }> = [];
+  const policies: Array<{ path: string; owner: string; key: string }> = [];
   for (const p of layout.policies.values()) {
-    p.names.forEach((name, i) => policies.push({ path: joinPath('fleets', p.fleet), owner: `part ${i + 1} of fleet "${p.fleet}"'s device policy`, name }));
+    p.names.forEach((name, i) => policies.push({ path: joinPath('fleets', p.fleet), owner: `part ${i + 1} of fleet "${p.fleet}"'s device policy`, key: name }));
   }
   if (layout.provisioning === 'fleet-template') {
     for (const a of layout.authorities) {
       policies.push({
         path: joinPath('certificateAuthorities', a.authority),
         owner: `the claim policy of CA "${a.authority}"`,
-        name: claimPolicyName(plan, a.authority),
+        key: claimPolicyName(plan, a.authority),
       });
     }
   }
-  const firstOwner = new Map<string, string>();
-  for (const { path, owner, name } of policies) {
-    const previous = firstOwner.get(name);
-    if (previous === undefined) firstOwner.set(name, owner);
-    else
-      problems.push({
-        path,
-        message: `${owner} would be the AWS IoT policy "${name}", which ${previous} already is: rename the fleet or the CA`,
-        severity: 'error',
-      });
-  }
+  for (const { claim, previous } of duplicateClaims(policies))
+    problems.push({
+      path: claim.path,
+      message: `${claim.owner} would be the AWS IoT policy "${claim.key}", which ${previous.owner} already is: rename the fleet or the CA`,
+      severity: 'error',
+    });
   if (layout.provisioning === 'fleet-template') {
     for (const a of layout.authorities) {
       const name = claimPolicyName(plan, a.authority);

@@ -21,13 +21,25 @@ interface Claim {
   readonly resource: string;
 }
 
-function report(claims: readonly Claim[], why: string, problems: ProblemList): void {
-  const first = new Map<string, Claim>();
-  for (const c of claims) {
-    const previous = first.get(c.key);
-    if (previous === undefined) first.set(c.key, c);
-    else problems.independentError(c.path, `names the same ${why} as ${previous.owner} ("${c.resource}"): rename one`);
+/**
+ * Each claim on a name an earlier claim already holds, with that earlier
+ * claim: the one collision rule of the kit's own checks and the backends'
+ * (names derived from spec names join them with "-", fold case or "_").
+ */
+export function duplicateClaims<C extends { readonly key: string }>(claims: readonly C[]): Array<{ readonly claim: C; readonly previous: C }> {
+  const first = new Map<string, C>();
+  const duplicates: Array<{ claim: C; previous: C }> = [];
+  for (const claim of claims) {
+    const previous = first.get(claim.key);
+    if (previous === undefined) first.set(claim.key, claim);
+    else duplicates.push({ claim, previous });
   }
+  return duplicates;
+}
+
+function report(claims: readonly Claim[], why: string, problems: ProblemList): void {
+  for (const { claim, previous } of duplicateClaims(claims))
+    problems.independentError(claim.path, `names the same ${why} as ${previous.owner} ("${claim.resource}"): rename one`);
 }
 
 export function checkNameCollisions(spec: Spec, clouds: readonly Cloud[], problems: ProblemList): void {

@@ -8,7 +8,7 @@
  */
 import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
-import { azureEndpointName, azureRouteName } from '../../lib/naming';
+import { AZURE_ROUTE_NAME, azureEndpointName, azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
 import { azureSettings, childNames } from './layout';
 import { azureSinks, parseExisting, serviceOf } from './sink-mapping';
@@ -238,8 +238,8 @@ const AZURE_NAME_RULES = {
     rule: /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/,
     ruleText: '1 to 260 letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit',
   },
-  // IoT Hub endpoint and certificate names (the ARM API's pattern).
-  iotHubName: { rule: /^[A-Za-z0-9._-]{1,64}$/, ruleText: 'at most 64 letters, digits, ".", "-" and "_"' },
+  // IoT Hub endpoint and certificate names: the ARM API's pattern, the same as for route names.
+  iotHubName: { rule: AZURE_ROUTE_NAME, ruleText: 'at most 64 letters, digits, ".", "-" and "_"' },
   // DPS enrollment group ids: alphanumerics and -._: , the last one alphanumeric or "-".
   enrollmentGroupId: {
     rule: /^[A-Za-z0-9._:-]{0,127}[A-Za-z0-9-]$/,

@@ -26,6 +26,7 @@ import {
 import { gcpRouteAttribute } from '../../lib/filter/compile-gcp';
 import { BIGQUERY_ID, BUCKET_NAME, LABEL_VALUE, MAX_SHARDS, MIN_SHARDS, SERVICE_ACCOUNT_ID, bigQueryTableId, deviceListeners, gcpNames } from './layout';
 import { gcpSinks, republishPairs, routeSubscriptions } from './sink-mapping';
+import { duplicateClaims } from '../../lib/validate/name-collisions';
 
 /** Pub/Sub message attributes: at most 100 per message, keys at most 256 bytes, values at most 1024 bytes. */
 export const PUBSUB_MAX_ATTRIBUTES = 100;
@@ -55,49 +56,39 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   const shards = Number.isInteger(requested) && requested >= MIN_SHARDS && requested <= MAX_SHARDS ? requested : TARGET_DEFAULTS.gcp.brokerInstances;
   const names = gcpNames(plan.name, 'x');
 
-  // Pub/Sub ids only this program derives.
-  const ids: Array<[string, string]> = [['name', gcpBridgeDeadLetterTopicId(plan.name)]];
   // Every subscription id the program creates, with what it is for: ids join names with "-", so two different pairs can make one id.
-  const subscriptions: Array<{ at: string; owner: string; id: string }> = [
-    { at: 'name', owner: "the kit's dead-letter subscription", id: names.deadLetterSubscription },
-    { at: 'name', owner: "the kit's bridge dead-letter subscription", id: names.bridgeDeadLetterSubscription },
+  const subscriptions: Array<{ path: string; owner: string; key: string }> = [
+    { path: 'name', owner: "the kit's dead-letter subscription", key: names.deadLetterSubscription },
+    { path: 'name', owner: "the kit's bridge dead-letter subscription", key: names.bridgeDeadLetterSubscription },
   ];
   for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
-    for (let shard = 0; shard < shards; shard++) {
-      const at = joinPath('topics', t.name);
-      subscriptions.push({ at, owner: `the command subscription of ${at} on shard ${shard}`, id: gcpCommandSubscriptionId(plan.name, t.name, shard) });
-    }
+    const path = joinPath('topics', t.name);
+    for (let shard = 0; shard < shards; shard++)
+      subscriptions.push({ path, owner: `the command subscription of ${path} on shard ${shard}`, key: gcpCommandSubscriptionId(plan.name, t.name, shard) });
   }
   for (const { route, sink } of republishPairs(plan)) {
     for (let shard = 0; shard < shards; shard++) {
-      const at = routePath(route, 'name');
       subscriptions.push({
-        at,
+        path: routePath(route, 'name'),
         owner: `the republish subscription of route "${route.name}" to sink "${sink.name}" on shard ${shard}`,
-        id: gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard),
+        key: gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard),
       });
     }
   }
-  for (const { at, id } of subscriptions) ids.push([at, id]);
-  for (const [at, id] of ids) {
-    if (!GCP_PUBSUB_ID.test(id))
-      error(at, `Pub/Sub id "${id}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
+  // Pub/Sub ids only this program derives (route subscription ids are checked with the spec, lib/validate/cloud-limits.ts).
+  for (const { path, key } of [{ path: 'name', key: gcpBridgeDeadLetterTopicId(plan.name) }, ...subscriptions]) {
+    if (!GCP_PUBSUB_ID.test(key))
+      error(path, `Pub/Sub id "${key}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
   }
-  // Route subscription ids are checked for validity with the spec (lib/validate/cloud-limits.ts); here only for being unique.
   for (const { route, sink } of routeSubscriptions(plan)) {
-    const at = routePath(route, 'name');
     subscriptions.push({
-      at,
+      path: routePath(route, 'name'),
       owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
-      id: gcpSubscriptionId(plan.name, route.name, sink.name),
+      key: gcpSubscriptionId(plan.name, route.name, sink.name),
     });
   }
-  const firstOwner = new Map<string, string>();
-  for (const { at, owner, id } of subscriptions) {
-    const previous = firstOwner.get(id);
-    if (previous === undefined) firstOwner.set(id, owner);
-    else error(at, `${owner} gets the Pub/Sub subscription id "${id}", which ${previous} already has: rename the route or the sink`);
-  }
+  for (const { claim, previous } of duplicateClaims(subscriptions))
+    error(claim.path, `${claim.owner} gets the Pub/Sub subscription id "${claim.key}", which ${previous.owner} already has: rename the route or the sink`);
 
   if (!LABEL_VALUE.test(plan.name)) error('name', `"${plan.name}" is not a valid GCP label value (at most 63 lowercase letters, digits, "_" and "-")`);
   for (const id of [names.pushServiceAccount, names.brokerServiceAccount(shards - 1)]) {
@@ -107,21 +98,15 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   if (!BIGQUERY_ID.test(names.bigQueryDataset)) error('name', `BigQuery dataset id "${names.bigQueryDataset}" is not valid`);
 
   // Bucket and table names are derived through kebab case and "_": rawArchive and raw-archive, or a-b and a_b, would make one.
-  const derived = new Map<string, string>();
-  for (const sink of gcpSinks(plan)) {
-    if (sink.existing.gcp !== undefined) continue;
-    const name =
-      sink.kind === 'archive'
-        ? `bucket ${gcpNames(plan.name, 'abcdef').bucket(sink.name)}`
-        : sink.kind === 'warehouse'
-          ? `BigQuery table ${bigQueryTableId(sink.name)}`
-          : undefined;
-    if (name === undefined) continue;
-    const previous = derived.get(name);
-    if (previous !== undefined)
-      error(joinPath('sinks', sink.name), `sinks "${previous}" and "${sink.name}" map to the same ${name.replace(/-abcdef$/, '')}: rename one`);
-    else derived.set(name, sink.name);
-  }
+  const stores = gcpSinks(plan)
+    .filter((sink) => sink.existing.gcp === undefined && (sink.kind === 'archive' || sink.kind === 'warehouse'))
+    .map((sink) => ({
+      sink: sink.name,
+      // The bucket's random suffix is the same for every sink of a stack: the part before it decides.
+      key: sink.kind === 'archive' ? `bucket ${gcpNames(plan.name, '').bucket(sink.name).replace(/-$/, '')}` : `BigQuery table ${bigQueryTableId(sink.name)}`,
+    }));
+  for (const { claim, previous } of duplicateClaims(stores))
+    error(joinPath('sinks', claim.sink), `sinks "${previous.sink}" and "${claim.sink}" map to the same ${claim.key}: rename one`);
   for (const sink of gcpSinks(plan)) {
     const at = joinPath('sinks', sink.name);
     const existing = sink.existing.gcp;
@@ -138,7 +123,7 @@ export function checkGcpPlan(plan: Plan): Problem[] {
         if (/^goog|g[o0][o0]g[l1]e/.test(bucket))
           error(
             at,
-            `the bucket name derived from spec and sink name ("${bucket.slice(0, -'abcdef'.length)}" and a 6-character suffix) starts with "goog" or holds "google", which Cloud Storage refuses: rename the sink or the spec`,
+            `the bucket name derived from spec and sink name ("${gcpNames(plan.name, '').bucket(sink.name)}" and a 6-character suffix) starts with "goog" or holds "google", which Cloud Storage refuses: rename the sink or the spec`,
           );
         else if (!BUCKET_NAME.test(bucket))
           error(

@@ -1,0 +1,13 @@
+/**
+ * What the test environment (test/jest/environment.js) promises: if it
+ * stops holding, every test still passes and the run only gets slower, so
+ * it is checked here.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+test('the AsyncLocalStorage class a test file gets is the one the environment tracks, so its storages are disabled when the file ends', () => {
+  // jest-circus and @pulumi/pulumi make their storages with this same class.
+  expect(AsyncLocalStorage.name).toBe('FileAsyncLocalStorage');
+  const storage = new AsyncLocalStorage<number>();
+  expect(storage.run(7, () => storage.getStore())).toBe(7);
+});

@@ -114,7 +114,6 @@ class IotkitEnvironment extends TestEnvironment {
    */
   async teardown() {
     for (const storage of this.storages) storage.disable();
-    this.storages.clear();
     fileStorages = undefined;
     await super.teardown();
   }

@@ -5,7 +5,8 @@
  * One spec shape, scaled along what each cloud scales in:
  * - routes: spread over a few device-to-cloud topics and every sink kind the
  *   target provisions, each with a filter, so rules differ as real ones do;
- * - devices: enumerated device ids, split over two fleets;
+ * - devices: enumerated device ids, split over two fleets, each with its own
+ *   certificate authority;
  * - sinks: stream, queue, archive and warehouse sinks (and, on AWS, an
  *   existing Lambda and a republish topic).
  * Azure allows 100 routes per hub (one per route and sink) and 10 custom
@@ -16,6 +17,8 @@
  * certificate authority with its own root (the broker verifies whole chains
  * and tells fleets apart by CA).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Cloud } from '../lib/spec/types';
 
 export interface SpecSize {
@@ -36,8 +39,10 @@ const KINDS = ['stream', 'queue', 'archive', 'warehouse'] as const;
 export interface GenerateOptions {
   /** Azure with the Event Grid MQTT broker instead of IoT Hub. @default false */
   readonly eventGrid?: boolean;
-  /** @default 'ca.pem' */
+  /** The sensors fleet's CA certificate. @default 'ca.pem' */
   readonly caFile?: string;
+  /** The gateways fleet's CA certificate: another CA (a certificate belongs to one authority). @default 'ca-gateways.pem' */
+  readonly gatewaysCaFile?: string;
   /**
    * GCP only: the files of the two authorities (each fleet its own chain and root).
    * @default { main: ['ca.pem', 'root.pem'], gateways: ['ca-gateways.pem', 'root-gateways.pem'] }
@@ -52,6 +57,11 @@ export const CA_FILES: Readonly<Record<string, string>> = {
   'ca-gateways.pem': 'examples/smart-home/ca/locks/intermediate.cert.pem',
   'root-gateways.pem': 'examples/smart-home/ca/locks/root.cert.pem',
 };
+
+/** Copies the files of CA_FILES into `dir`, where a generated spec written there names them. */
+export function copyCaFiles(dir: string, root: string): void {
+  for (const [file, from] of Object.entries(CA_FILES)) fs.copyFileSync(path.join(root, from), path.join(dir, file));
+}
 
 export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOptions = {}): GeneratedSpec {
   const caFile = options.caFile ?? 'ca.pem';
@@ -130,7 +140,10 @@ export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOpti
     sinks,
     routes,
     fleets,
-    certificateAuthorities: cloud === 'gcp' ? gcpAuthorities(options) : { main: { certificates: [caFile] }, gateways: { certificates: [caFile] } },
+    certificateAuthorities:
+      cloud === 'gcp'
+        ? gcpAuthorities(options)
+        : { main: { certificates: [caFile] }, gateways: { certificates: [options.gatewaysCaFile ?? 'ca-gateways.pem'] } },
     targets,
   };
 }

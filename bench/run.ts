@@ -26,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Cloud } from '../lib/spec/types';
-import { CA_FILES, generateSpec, type SpecSize } from './generate';
+import { copyCaFiles, generateSpec, type SpecSize } from './generate';
 import { BASELINE_LOADS_TYPESCRIPT } from './env';
 
 const ROOT = path.join(__dirname, '..');
@@ -198,7 +198,7 @@ interface Row {
 function runCase(c: Case, runs: number, bench: CloudBench): Row {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-bench-'));
   try {
-    for (const [file, from] of Object.entries(CA_FILES)) fs.copyFileSync(path.join(ROOT, from), path.join(scratch, file));
+    copyCaFiles(scratch, ROOT);
     const spec = generateSpec(c.cloud, c.size, { eventGrid: c.azureBroker === 'eventgrid' });
     const specFile = path.join(scratch, 'iotkit.spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));

@@ -377,6 +377,8 @@ function checkAuthorities(
   const awsVerificationCertificates = new Map<string, ParsedCertificate>();
   const roots = new Map<string, ParsedCertificate>();
   const usedCas = new Set(Object.values(spec.fleets).map((f) => f.certificateAuthority));
+  /** Where each CA certificate (by fingerprint) is first listed, across authorities. */
+  const listedAt = new Map<string, { authority: string; index: number }>();
   for (const [name, ca] of Object.entries(spec.certificateAuthorities)) {
     const certs: ParsedCertificate[] = [];
     ca.certificates.forEach((file, i) => {
@@ -387,6 +389,11 @@ function checkAuthorities(
       errors.forEach((m) => problems.independentError(at, m));
       warnings.forEach((m) => problems.warning(at, m));
       if (certs.some((c) => c.sha256 === cert.sha256)) problems.error(at, `${file} is listed twice`);
+      else {
+        const first = listedAt.get(cert.sha256);
+        if (first !== undefined) problems.error(at, sharedCertificate(file, first.authority, first.index));
+        else listedAt.set(cert.sha256, { authority: name, index: i });
+      }
       certs.push(cert);
     });
     authorities.set(name, certs);
@@ -418,6 +425,23 @@ function checkAuthorities(
     if (!usedCas.has(name)) problems.warning(joinPath('certificateAuthorities', name), 'no fleet uses this certificate authority');
   }
   return { authorities, awsVerificationCertificates, roots };
+}
+
+/**
+ * One CA certificate in two authorities. Every cloud keys what a device may
+ * do on the CA that signed its certificate: AWS registers a CA certificate
+ * once per account and region (the second registration of the same
+ * certificate fails the deployment) and runs that registration's
+ * provisioning template; Azure DPS picks the enrollment group, so the fleet,
+ * by CA; the GCP broker has one listener per authority. Which authority's
+ * fleets a device joins would be up to the cloud.
+ */
+function sharedCertificate(file: string, authority: string, index: number): string {
+  return (
+    `${file} is also ${joinPath('certificateAuthorities', authority, 'certificates', index)}: a CA certificate may belong to one authority only, ` +
+    `since every cloud picks a device's fleets by the CA that signed it (and AWS registers a CA certificate once). ` +
+    `Give each authority its own issuing CA (iotkit certs init --dir <new folder>), or let the fleets share one authority`
+  );
 }
 
 function readCert(file: string, baseDir: string, at: string, problems: ProblemList): ParsedCertificate | undefined {

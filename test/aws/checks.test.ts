@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { checkAwsPlan } from '../../cdk/checks';
 import { layoutAwsPlan } from '../../cdk/layout';
 import { mapAwsSink } from '../../cdk/sink-mapping';
-import { EXAMPLE_NAMES, ROOT, examplePlan, smallPlan } from './helpers';
+import { CA_PEM_GATEWAYS, EXAMPLE_NAMES, ROOT, examplePlan, smallPlan } from './helpers';
 
 test.each(EXAMPLE_NAMES)('%s passes the AWS checks', (name) => {
   expect(checkAwsPlan(examplePlan(name)).filter((p) => p.severity === 'error')).toEqual([]);
@@ -116,7 +116,7 @@ test("a split part must not take another fleet's policy name", () => {
       publish.push(`t${i}`);
     }
     spec.fleets.devices.publish = publish;
-    spec.certificateAuthorities.second = { certificates: ['ca.pem'] };
+    spec.certificateAuthorities.second = { certificates: [CA_PEM_GATEWAYS] };
     spec.fleets['devices-part2'] = { certificateAuthority: 'second', publish: ['telemetry'] };
   });
   const messages = checkAwsPlan(plan).map((p) => `${p.path}: ${p.message}`);

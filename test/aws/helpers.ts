@@ -3,7 +3,7 @@ import type { Plan } from '../../lib/plan/types';
 import { resolveIntrinsics } from '../../cdk/validation/iot-policy-audit-plugin';
 import { EXAMPLES, smallSpec, type ExampleName, type LooseSpec } from '../helpers/fixtures';
 
-export { CA_PEM, caDir, EXAMPLE_NAMES, EXAMPLES, ROOT, tmpDir, writeSpecFile, type ExampleName, type LooseSpec } from '../helpers/fixtures';
+export { CA_PEM, CA_PEM_GATEWAYS, caDir, EXAMPLE_NAMES, EXAMPLES, ROOT, tmpDir, writeSpecFile, type ExampleName, type LooseSpec } from '../helpers/fixtures';
 
 export function examplePlan(name: ExampleName): Plan {
   return compileSpecFile(EXAMPLES[name]).plan;

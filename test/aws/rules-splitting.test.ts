@@ -11,8 +11,12 @@ import type { Plan } from '../../lib/plan/types';
 import { checkAwsPlan } from '../../cdk/checks';
 import { layoutAwsPlan, routeHash, SAFE_RESOURCES_PER_STACK, type AwsLayout } from '../../cdk/layout';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
-import { generateSpec } from '../../bench/generate';
-import { caDir, resourcesOfType, type CfnTemplate, type LooseSpec } from './helpers';
+import { copyCaFiles, generateSpec } from '../../bench/generate';
+import { resourcesOfType, ROOT, tmpDir, type CfnTemplate, type LooseSpec } from './helpers';
+
+/** The CA files generated specs name. */
+const CA_DIR = tmpDir();
+copyCaFiles(CA_DIR, ROOT);
 
 function spec(routes: number, change: (s: LooseSpec) => void = () => {}): LooseSpec {
   const s = generateSpec('aws', { routes, devices: 0, sinks: 8 }) as LooseSpec;
@@ -21,7 +25,7 @@ function spec(routes: number, change: (s: LooseSpec) => void = () => {}): LooseS
 }
 
 function planOf(s: LooseSpec): Plan {
-  return compileSpec(s, { baseDir: caDir() }).plan;
+  return compileSpec(s, { baseDir: CA_DIR }).plan;
 }
 
 /** Route name -> stack name (the main stack when the rules fit there). */

@@ -13,7 +13,7 @@ import type { Plan } from '../../lib/plan/types';
 import { checkAwsPlan } from '../../cdk/checks';
 import { deviceHash, layoutAwsPlan, SAFE_RESOURCES_PER_STACK } from '../../cdk/layout';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
-import { caDir, resourcesOfType, type CfnTemplate, type LooseSpec } from './helpers';
+import { CA_PEM_GATEWAYS, caDir, resourcesOfType, type CfnTemplate, type LooseSpec } from './helpers';
 
 const PLAIN_DEVICES = 2000;
 const CSR_DEVICES = ['gw-csr-a', 'gw-csr-b', 'gw-csr-c'];
@@ -44,7 +44,7 @@ function bigSpec(plainCount: number): LooseSpec {
         devices: CSR_DEVICES.map((id) => ({ id, csr: `csr/${id}.csr.pem` })),
       },
     },
-    certificateAuthorities: { main: { certificates: ['ca.pem'] }, gateways: { certificates: ['ca.pem'] } },
+    certificateAuthorities: { main: { certificates: ['ca.pem'] }, gateways: { certificates: [CA_PEM_GATEWAYS] } },
     targets: { aws: { region: 'eu-west-1' } },
   };
 }

@@ -10,6 +10,7 @@ import { main } from '../../cli/main';
 import { compileSpec } from '../../lib/compile';
 import { SpecError } from '../../lib/validate/problem';
 import { checkGcpPlan } from '../../pulumi/gcp/checks';
+import { initPki } from '../../lib/certs/pki';
 import { capture, EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from '../helpers/fixtures';
 import { readTree } from '../helpers/read-tree';
 
@@ -52,6 +53,14 @@ function writeSpec(change: (spec: LooseSpec) => void): { file: string; dir: stri
 }
 
 const LONG = 'x'.repeat(240);
+
+/** CA folders (intermediate.cert.pem, root.cert.pem), each a chain of its own: four from the examples, one made here. */
+const MADE_CHAIN = tmpDir();
+const CHAINS = [
+  ...['smart-home/ca/locks', 'industrial-plant/ca', 'transportation/ca', 'transportation/ca/signals'].map((d) => path.join(ROOT, 'examples', d)),
+  MADE_CHAIN,
+];
+beforeAll(() => initPki(MADE_CHAIN));
 
 const BAD: Array<[string, (spec: LooseSpec) => void, string]> = [
   ['no broker shard', (s) => (s.targets.gcp.brokerInstances = 0), 'targets.gcp.brokerInstances: must be at least 1, got 0'],
@@ -121,10 +130,11 @@ const BAD: Array<[string, (spec: LooseSpec) => void, string]> = [
   [
     'more certificate authorities than the load balancer forwards ports',
     (s) => {
-      for (let i = 0; i < 5; i++) {
-        s.certificateAuthorities[`ca${i}`] = { certificates: ['ca.pem'], root: 'root.pem' };
+      // Five more authorities, each its own chain (a CA certificate belongs to one authority).
+      CHAINS.forEach((chain, i) => {
+        s.certificateAuthorities[`ca${i}`] = { certificates: [path.join(chain, 'intermediate.cert.pem')], root: path.join(chain, 'root.cert.pem') };
         s.fleets[`fleet${i}`] = { certificateAuthority: `ca${i}`, publish: ['telemetry'] };
-      }
+      });
     },
     'certificateAuthorities: the GCP broker has one TLS port per certificate authority that signs a fleet, and a network load balancer forwards at most 5 ports; the fleets use 6 authorities',
   ],

@@ -19,6 +19,8 @@ export const EXAMPLE_NAMES = Object.keys(EXAMPLES) as ExampleName[];
 
 /** A CA certificate that exists (public PEM only), for specs written to temp folders. */
 export const CA_PEM = path.join(ROOT, 'examples', 'smart-home', 'ca', 'intermediate.cert.pem');
+/** Another CA certificate, for a second authority (a CA certificate belongs to one authority); absolute, so specs anywhere can name it. */
+export const CA_PEM_GATEWAYS = path.join(ROOT, 'examples', 'smart-home', 'ca', 'locks', 'intermediate.cert.pem');
 
 export function tmpDir(prefix = 'iotkit-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

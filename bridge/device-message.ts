@@ -3,10 +3,12 @@
  * message (topic id, data, attributes) or one dead letter with its reason.
  * No I/O here, so every rule is unit-tested without a broker.
  */
+import { isUtf8 } from 'node:buffer';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
 import { DEVICE_ID_VARIABLE, extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
+import { invalidUtf8Reason } from '../lib/input/utf8';
 import { BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId, gcpTopicId, isReservedAttribute, variableAttribute } from '../lib/bridge-contract';
 
 /** Pub/Sub allows at most 100 attributes per message and 1024 bytes per value. */
@@ -115,6 +117,8 @@ export function translateDeviceMessage(
 
   let body: unknown = undefined;
   if (topic.plan.format === 'json') {
+    // JSON text is UTF-8 (RFC 8259): decoding invalid bytes to U+FFFD would route, as JSON, a payload that is not JSON.
+    if (!isUtf8(payload)) return deadLetter(`payload is not JSON: ${invalidUtf8Reason(payload)}`);
     try {
       body = JSON.parse(payload.toString('utf8'));
     } catch (e) {

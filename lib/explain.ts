@@ -20,12 +20,16 @@ import { extractVariables } from './topic/render';
 import { DEVICE_ID_VARIABLE } from './topic/pattern';
 import { levenshtein } from './validate/suggest';
 import { capabilitiesOf, platformOf } from './capabilities';
+import { firstInvalidUtf8, invalidUtf8Reason } from './input/utf8';
 
 export interface ExplainMessage {
   /** The concrete MQTT topic, e.g. `factory/berlin/l1/plc-1/telemetry`. */
   readonly topic: string;
-  /** The payload bytes as text (JSON for json topics). */
-  readonly payload: string;
+  /**
+   * The payload: text (JSON for json topics), or the bytes as the device
+   * sends them (a payload file), which for a json topic must be UTF-8.
+   */
+  readonly payload: string | Uint8Array;
   /** The publishing device (certificate CN = client id). */
   readonly device?: string;
   /** The device's fleet, when the spec does not list the device. */
@@ -80,6 +84,7 @@ export interface Explanation {
 const NUMBER_IN_JSON = /"(?:[^"\\]|\\.)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
 
 export function explainMessage(plan: Plan, message: ExplainMessage): Explanation {
+  const text = payloadText(message.payload);
   const problems: string[] = [];
   const warnings: string[] = [];
   const patterns = plan.topics.map((t) => ({ topic: t, pattern: patternOf(t) }));
@@ -93,7 +98,7 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
       warnings,
       mqttTopic: message.topic,
       nearMisses: nearMisses(patterns, message.topic),
-      payload: { kind: payloadKind(undefined, message.payload) },
+      payload: { kind: payloadKind(undefined, text) },
       routes: [],
       clouds: [],
     };
@@ -108,14 +113,15 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
   const refused = topic.direction !== 'device-to-cloud' || problems.length > before;
 
   let payload: unknown;
-  const kind = payloadKind(topic, message.payload);
-  if (kind !== 'binary' && kind !== 'not-json') payload = JSON.parse(message.payload) as unknown;
+  const kind = payloadKind(topic, text);
+  if (kind !== 'binary' && kind !== 'not-json' && text.ok) payload = JSON.parse(text.text) as unknown;
   if (kind === 'not-json') {
-    problems.push(`topic "${topic.name}" carries JSON, and this payload is not JSON: every payload field reads as missing`);
+    const why = text.ok ? 'is not JSON' : `is ${text.reason}, so not JSON (JSON text is UTF-8)`;
+    problems.push(`topic "${topic.name}" carries JSON, and this payload ${why}: every payload field reads as missing`);
   }
   if (kind === 'json-other') warnings.push('the payload is JSON but not an object: it has no fields, every payload field reads as missing');
   if (kind !== 'binary') {
-    for (const m of message.payload.matchAll(NUMBER_IN_JSON)) {
+    for (const m of text.text.matchAll(NUMBER_IN_JSON)) {
       const number = m[1];
       if (number !== undefined && !isRoundTripNumber(number)) {
         warnings.push(
@@ -153,10 +159,20 @@ function patternOf(topic: PlanTopic): TopicPattern {
   return parsed.pattern;
 }
 
-function payloadKind(topic: PlanTopic | undefined, text: string): Explanation['payload']['kind'] {
+/** The payload as text; bytes that are not UTF-8 keep their lossy text only for messages, and are never JSON. */
+type PayloadText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly text: string; readonly reason: string };
+
+function payloadText(payload: string | Uint8Array): PayloadText {
+  if (typeof payload === 'string') return { ok: true, text: payload };
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+  return firstInvalidUtf8(payload) === undefined ? { ok: true, text } : { ok: false, text, reason: invalidUtf8Reason(payload) };
+}
+
+function payloadKind(topic: PlanTopic | undefined, payload: PayloadText): Explanation['payload']['kind'] {
   if (topic?.format === 'binary') return 'binary';
+  if (!payload.ok) return 'not-json';
   try {
-    const value = JSON.parse(text) as unknown;
+    const value = JSON.parse(payload.text) as unknown;
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? 'json-object' : 'json-other';
   } catch {
     return 'not-json';

@@ -53,12 +53,12 @@ Options:
   },
 };
 
-function readPayload(value: string, cwd: string): string {
+function readPayload(value: string, cwd: string): string | Uint8Array {
   if (!value.startsWith('@')) return value;
   const file = path.resolve(cwd, value.slice(1));
   try {
-    // Bytes, not strict text: a binary payload is read as the device would send it.
-    return readRegularFile(file, { maxBytes: MAX_PAYLOAD_FILE_BYTES, what: 'payload file', label: value.slice(1) }).toString('utf8');
+    // Bytes, not text: a payload is read as the device would send it (explain says when a JSON topic's is not UTF-8).
+    return readRegularFile(file, { maxBytes: MAX_PAYLOAD_FILE_BYTES, what: 'payload file', label: value.slice(1) });
   } catch (e) {
     if (e instanceof InputFileError) throw new UserError(`cannot read the payload file: ${e.message}`);
     throw e;

@@ -8,6 +8,7 @@
  * Messages name the file and the reason, never its content.
  */
 import * as fs from 'node:fs';
+import { firstInvalidUtf8 } from './utf8';
 
 /** A file a spec names cannot be used; the message is ready for the user. */
 export class InputFileError extends Error {
@@ -147,36 +148,6 @@ function wideEncoding(b: Uint8Array): string | undefined {
   const pairs = n / 2;
   if (oddZeros > pairs * 0.6 && evenZeros === 0) return 'UTF-16 (little-endian)';
   if (evenZeros > pairs * 0.6 && oddZeros === 0) return 'UTF-16 (big-endian)';
-  return undefined;
-}
-
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
-export function firstInvalidUtf8(b: Uint8Array): number | undefined {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      if (c === 0xe0) lo = 0xa0;
-      if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      if (c === 0xf0) lo = 0x90;
-      if (c === 0xf4) hi = 0x8f;
-    } else return i;
-    if (i + need >= b.length) return i; // truncated at the end of the file
-    if (b[i + 1] < lo || b[i + 1] > hi) return i;
-    for (let k = 2; k <= need; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
-    i += need + 1;
-  }
   return undefined;
 }
 

@@ -8,6 +8,10 @@ import { readBridgeConfig } from '../../bridge/config';
 import { UserError } from '../../lib/errors';
 import { BASE_DIR } from '../helpers/base-spec';
 import { testSpec } from './fixture';
+import { isUtf8 } from 'node:buffer';
+import { firstInvalidUtf8 } from '../../lib/input/utf8';
+import { seededRandom } from '../helpers/random';
+import { illFormedPayloads, wellFormedPayloads } from '../helpers/utf8-cases';
 
 const spec = testSpec('unit');
 (spec.certificateAuthorities as Record<string, unknown>).main = { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' };
@@ -106,6 +110,35 @@ describe('device to cloud', () => {
     const cut = truncateUtf8('€'.repeat(10), 10);
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(10);
     expect(cut).toBe('€€...');
+  });
+});
+
+describe('JSON payloads that are not UTF-8 (JSON text is UTF-8)', () => {
+  test.each(illFormedPayloads().map((c) => [c.title, c.bytes] as const))('%s: dead-lettered as not JSON, never routed with U+FFFD', (_title, bytes) => {
+    const t = translateDeviceMessage(plan, topics, 'site/berlin/dev-1/telemetry', bytes, 1);
+    expect(t).toMatchObject({ kind: 'dead-letter', topic: 'telemetry', data: bytes });
+    expect((t as { reason: string }).reason).toMatch(/^payload is not JSON: not valid UTF-8: byte 0x[0-9a-f]{2} at byte \d+ starts no valid character$/);
+  });
+
+  test.each(wellFormedPayloads().map((c) => [c.title, c.bytes] as const))('%s: still JSON, routed', (_title, bytes) => {
+    const t = translateDeviceMessage(plan, topics, 'site/berlin/dev-1/telemetry', bytes, 1);
+    expect(t).toMatchObject({ kind: 'publish', attributes: { iotkit_route_hot: '1' } });
+  });
+
+  test("the bridge's check (Node's isUtf8) and the kit's (explain, spec files) agree on random bytes", () => {
+    const random = seededRandom(8259);
+    // Mostly high bytes, short runs: ill-formed and well-formed sequences both come up often.
+    const pick = () => (random() < 0.3 ? Math.floor(random() * 0x80) : 0x80 + Math.floor(random() * 0x80));
+    let valid = 0;
+    for (let n = 0; n < 20000; n++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 6) }, pick));
+      const kit = firstInvalidUtf8(bytes) === undefined;
+      if (isUtf8(bytes) !== kit) throw new Error(`disagree on ${bytes.toString('hex')}: isUtf8 ${String(isUtf8(bytes))}, kit ${String(kit)}`);
+      if (kit) valid++;
+    }
+    // Both answers came up often enough to mean something.
+    expect(valid).toBeGreaterThan(500);
+    expect(valid).toBeLessThan(19500);
   });
 });
 

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
 import type { Explanation } from '../../lib/explain';
 import { capture, ROOT, tmpDir } from '../helpers/fixtures';
+import { illFormedPayloads, wellFormedPayloads } from '../helpers/utf8-cases';
 
 const HOME = 'examples/smart-home/iotkit.spec.ts';
 const PLANT = 'examples/industrial-plant/iotkit.spec.yaml';
@@ -176,6 +177,34 @@ describe('through the real binary', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('--topic is required');
     for (const r of [ok, usage]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  describe('a payload file for a JSON topic must be UTF-8 (as the bridge requires)', () => {
+    const dir = tmpDir();
+    const TOPIC = 'factory/berlin/l1/plc-berlin-l1-01/telemetry';
+    async function explainFile(bytes: Buffer): Promise<{ code: number; explanation: Explanation }> {
+      const file = path.join(dir, `payload-${bytes.toString('hex').slice(-16)}.json`);
+      fs.writeFileSync(file, bytes);
+      const io = capture();
+      const code = await main(['explain', '--spec', PLANT, '--topic', TOPIC, '--payload', `@${file}`, '--json'], io);
+      return { code, explanation: JSON.parse(io.stdout.join('\n')) as Explanation };
+    }
+
+    test.each(illFormedPayloads().map((c) => [c.title, c.bytes] as const))('%s: not JSON, and says why', async (_title, bytes) => {
+      const { code, explanation } = await explainFile(bytes);
+      expect(code).toBe(1);
+      expect(explanation.payload.kind).toBe('not-json');
+      expect(explanation.problems.join('\n')).toMatch(/this payload is not valid UTF-8: byte 0x[0-9a-f]{2} at byte \d+ starts no valid character, so not JSON/);
+      expect(explanation.routes.find((r) => r.route === 'overheat')?.fires).toBe(false);
+    });
+
+    test.each(wellFormedPayloads().map((c) => [c.title, c.bytes] as const))('%s: JSON', async (_title, bytes) => {
+      const { code, explanation } = await explainFile(bytes);
+      expect(explanation.problems).toEqual([]);
+      expect(code).toBe(0);
+      expect(explanation.payload.kind).toBe('json-object');
+      expect(explanation.routes.find((r) => r.route === 'overheat')?.fires).toBe(true);
+    });
   });
 
   test('an unreadable payload file is a user error (exit 1, one line)', async () => {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { cli, CA, expectRefused, spec, tmpDir, writeJson, type Loose } from './helpers';
-import { decodeText, firstInvalidUtf8, InputFileError, readRegularFile } from '../../lib/input/read-file';
+import { decodeText, InputFileError, readRegularFile } from '../../lib/input/read-file';
+import { firstInvalidUtf8 } from '../../lib/input/utf8';
 
 const dir = tmpDir();
 const fifo = path.join(dir, 'pipe.pem');

@@ -94,6 +94,9 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       if (clouds.includes('aws')) {
         for (const reason of awsTopicLimits(result.pattern)) problems.error(at('pattern'), reason);
       }
+      if (topic.direction === 'device-to-cloud' && !result.pattern.hasDeviceId && used.has(name)) {
+        problems.warning(at('pattern'), SHARED_TOPIC_WARNING);
+      }
     }
     checkQos(spec, name, topic, clouds, problems);
     if (topic.retain === true && clouds.includes('azure') && !capabilitiesOf('azure', spec.targets).retain) {
@@ -123,6 +126,16 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
   for (const o of topicOverlaps(parsed)) problems.independentError(joinPath('topics', o.second, 'pattern'), overlapMessage(o));
   return parsed;
 }
+
+/**
+ * A device-to-cloud topic without {deviceId}: not refused (a fleet may share
+ * one topic on purpose), but the identity of a sender is then only where the
+ * cloud keeps it (AWS clientid(), IoT Hub's connection device id): the MQTT
+ * topic, the route filters and the GCP bridge's attributes do not have it.
+ */
+const SHARED_TOPIC_WARNING =
+  'has no {deviceId} level: every device that publishes it uses the same MQTT topic, so no route filter, sink attribute or the GCP bridge ' +
+  '(iotkit_device) can tell which device sent a message, and any device of its fleets can speak for all of them: add {deviceId} to the pattern';
 
 function checkQos(spec: Spec, name: string, topic: TopicSpec, clouds: readonly Cloud[], problems: ProblemList): void {
   for (const cloud of clouds) {

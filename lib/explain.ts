@@ -114,7 +114,7 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
 
   let payload: unknown;
   const kind = payloadKind(topic, text);
-  if (kind !== 'binary' && kind !== 'not-json' && text.ok) payload = JSON.parse(text.text) as unknown;
+  if (kind !== 'binary' && kind !== 'not-json') payload = JSON.parse(text.text) as unknown;
   if (kind === 'not-json') {
     const why = text.ok ? 'is not JSON' : `is ${text.reason}, so not JSON (JSON text is UTF-8)`;
     problems.push(`topic "${topic.name}" carries JSON, and this payload ${why}: every payload field reads as missing`);
@@ -159,7 +159,7 @@ function patternOf(topic: PlanTopic): TopicPattern {
   return parsed.pattern;
 }
 
-/** The payload as text; bytes that are not UTF-8 keep their lossy text only for messages, and are never JSON. */
+/** The payload as text. Bytes that are not UTF-8 are never JSON; their lossy text (U+FFFD for bad bytes) serves only scans that do not parse it. */
 type PayloadText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly text: string; readonly reason: string };
 
 function payloadText(payload: string | Uint8Array): PayloadText {

@@ -27,7 +27,7 @@ export function firstInvalidUtf8(b: Uint8Array): number | undefined {
       if (c === 0xf0) lo = 0x90;
       if (c === 0xf4) hi = 0x8f;
     } else return i;
-    if (i + need >= b.length) return i; // truncated at the end of the file
+    if (i + need >= b.length) return i; // truncated at the end
     if (b[i + 1] < lo || b[i + 1] > hi) return i;
     for (let k = 2; k <= need; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
     i += need + 1;

@@ -68,7 +68,9 @@ export function checkAzurePlan(plan: Plan): Problem[] {
       names.set(name.toLowerCase(), owner);
     };
     for (const t of plan.topics) claim(childNames.topicSpace(t.name), `topics.${t.name}`, joinPath('topics', t.name));
-    // CA names differing only in "_" and "-" (a_b, a-b) on the same certificate give one Event Grid CA certificate name.
+    // CA names differing only in "_" and "-" (a_b, a-b) on the same certificate would give one Event Grid CA certificate
+    // name. Validation already refuses a certificate in two authorities; this stays in case a naming rule ever drops the
+    // fingerprint from the name.
     for (const a of plan.authorities) {
       for (const c of a.certificates)
         claim(childNames.caCertificate(a.name, c.sha256), `certificateAuthorities.${a.name}`, joinPath('certificateAuthorities', a.name));

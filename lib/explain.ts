@@ -21,6 +21,7 @@ import { DEVICE_ID_VARIABLE } from './topic/pattern';
 import { levenshtein } from './validate/suggest';
 import { capabilitiesOf, platformOf } from './capabilities';
 import { firstInvalidUtf8, invalidUtf8Reason } from './input/utf8';
+import { duplicateJsonKeys } from './spec/json-keys';
 
 export interface ExplainMessage {
   /** The concrete MQTT topic, e.g. `factory/berlin/l1/plc-1/telemetry`. */
@@ -81,6 +82,9 @@ export interface Explanation {
   readonly clouds: readonly CloudVerdict[];
 }
 
+/** A payload with hundreds of repeated names needs a few examples, not hundreds of warnings. */
+const MAX_DUPLICATE_KEY_WARNINGS = 5;
+
 const NUMBER_IN_JSON = /"(?:[^"\\]|\\.)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
 
 export function explainMessage(plan: Plan, message: ExplainMessage): Explanation {
@@ -120,6 +124,13 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
     problems.push(`topic "${topic.name}" carries JSON, and this payload ${why}: every payload field reads as missing`);
   }
   if (kind === 'json-other') warnings.push('the payload is JSON but not an object: it has no fields, every payload field reads as missing');
+  if (kind === 'json-object' || kind === 'json-other') {
+    for (const d of duplicateJsonKeys(text.text).slice(0, MAX_DUPLICATE_KEY_WARNINGS)) {
+      warnings.push(
+        `the payload repeats the name "${d.path}" (line ${d.line}, first at line ${d.firstLine}): JSON leaves which value counts undefined (RFC 8259); the kit's filters and the GCP bridge read the last, other readers may take the first: send each name once`,
+      );
+    }
+  }
   if (kind !== 'binary') {
     for (const m of text.text.matchAll(NUMBER_IN_JSON)) {
       const number = m[1];

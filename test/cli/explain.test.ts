@@ -112,6 +112,34 @@ describe('industrial-plant', () => {
     expect(lyon.json.routes.find((r) => r.route === 'overheat')?.reasons).toEqual([`topic.site = 'berlin' is false (topic.site is the text "lyon")`]);
   });
 
+  describe('a payload that repeats a name: warned (JSON leaves the value undefined), still valid', () => {
+    const REPEATS: Array<[string, string, string]> = [
+      ['at the top', '{"temperature": 10, "temperature": 95}', 'temperature'],
+      ['nested', '{"status": {"code": 1, "code": 2}, "temperature": 95}', 'status.code'],
+      ['in an array element', '{"readings": [{"v": 1, "v": 2}], "temperature": 95}', 'readings[0].v'],
+      ['spelled with an escape', '{"temperature": 10, "temp\\u0065rature": 95}', 'temperature'],
+      ['three times', '{"temperature": 1, "temperature": 2, "temperature": 95}', 'temperature'],
+    ];
+    test.each(REPEATS)('%s', async (_title, payload, path) => {
+      const { code, json } = await explain(PLANT, `factory/berlin/l1/${device}/telemetry`, payload, '--device', device);
+      expect(code).toBe(0);
+      const repeats = json.warnings.filter((w) => w.startsWith('the payload repeats the name'));
+      expect(repeats.length).toBeGreaterThan(0);
+      expect(repeats[0]).toContain(`"${path}"`);
+    });
+
+    test('the same name in different objects is no repeat', async () => {
+      const { json } = await explain(PLANT, `factory/berlin/l1/${device}/telemetry`, '{"temperature": 95, "status": {"temperature": 1}}', '--device', device);
+      expect(json.warnings.filter((w) => w.startsWith('the payload repeats the name'))).toEqual([]);
+    });
+
+    test('hundreds of repeats give five warnings', async () => {
+      const payload = `{${Array.from({ length: 300 }, (_, i) => `"k${i % 150}": ${i}`).join(', ')}}`;
+      const { json } = await explain(PLANT, `factory/berlin/l1/${device}/telemetry`, payload, '--device', device);
+      expect(json.warnings.filter((w) => w.startsWith('the payload repeats the name'))).toHaveLength(5);
+    });
+  });
+
   test('a device publishing as another device exits 1', async () => {
     const { code, json } = await explain(PLANT, 'factory/lyon/l3/plc-lyon-l3-01/telemetry', '{}', '--device', device);
     expect(code).toBe(1);

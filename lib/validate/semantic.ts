@@ -404,7 +404,7 @@ function checkAuthorities(
       if (certs.some((c) => c.sha256 === cert.sha256)) problems.error(at, `${file} is listed twice`);
       else {
         const first = listedAt.get(cert.sha256);
-        if (first !== undefined) problems.error(at, sharedCertificate(file, first.authority, first.index));
+        if (first !== undefined) problems.error(at, sharedCertificate(file, name, first.authority, first.index));
         else listedAt.set(cert.sha256, { authority: name, index: i });
       }
       certs.push(cert);
@@ -449,11 +449,11 @@ function checkAuthorities(
  * by CA; the GCP broker has one listener per authority. Which authority's
  * fleets a device joins would be up to the cloud.
  */
-function sharedCertificate(file: string, authority: string, index: number): string {
+function sharedCertificate(file: string, authority: string, firstAuthority: string, index: number): string {
   return (
-    `${file} is also ${joinPath('certificateAuthorities', authority, 'certificates', index)}: a CA certificate may belong to one authority only, ` +
+    `${file} is also ${joinPath('certificateAuthorities', firstAuthority, 'certificates', index)}: a CA certificate may belong to one authority only, ` +
     `since every cloud picks a device's fleets by the CA that signed it (and AWS registers a CA certificate once). ` +
-    `Give each authority its own issuing CA (iotkit certs init --dir <new folder>), or let the fleets share one authority`
+    `Give each authority its own issuing CA (iotkit certs init --dir <new folder>), or let the fleets of "${authority}" use certificateAuthority "${firstAuthority}"`
   );
 }
 

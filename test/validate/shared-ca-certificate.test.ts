@@ -117,6 +117,9 @@ describe.each(Object.entries(TARGETS))('%s', (_cloud, targets) => {
     const shared = problems.filter((p) => p.severity === 'error' && p.message.includes('a CA certificate may belong to one authority only'));
     expect(shared.map((p) => p.path)).toEqual([`certificateAuthorities.${v.second}`]);
     expect(shared[0].message).toContain(`is also certificateAuthorities.${v.first}`);
+    // The fix names both authorities: the one to drop and the one to share.
+    const [secondName, firstName] = [v.second, v.first].map((p) => p.split('.')[0]);
+    expect(shared[0].message).toMatch(new RegExp(`let the fleets of "${secondName}" use certificateAuthority "${firstName}"$`));
   });
 });
 

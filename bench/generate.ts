@@ -41,8 +41,6 @@ export interface GenerateOptions {
   readonly eventGrid?: boolean;
   /** The sensors fleet's CA certificate. @default 'ca.pem' */
   readonly caFile?: string;
-  /** The gateways fleet's CA certificate: another CA (a certificate belongs to one authority). @default 'ca-gateways.pem' */
-  readonly gatewaysCaFile?: string;
   /**
    * GCP only: the files of the two authorities (each fleet its own chain and root).
    * @default { main: ['ca.pem', 'root.pem'], gateways: ['ca-gateways.pem', 'root-gateways.pem'] }
@@ -143,7 +141,8 @@ export function generateSpec(cloud: Cloud, size: SpecSize, options: GenerateOpti
     certificateAuthorities:
       cloud === 'gcp'
         ? gcpAuthorities(options)
-        : { main: { certificates: [caFile] }, gateways: { certificates: [options.gatewaysCaFile ?? 'ca-gateways.pem'] } },
+        : // The gateways fleet has its own CA: a CA certificate belongs to one authority.
+          { main: { certificates: [caFile] }, gateways: { certificates: ['ca-gateways.pem'] } },
     targets,
   };
 }

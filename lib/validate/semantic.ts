@@ -442,10 +442,11 @@ function checkAuthorities(
 
 /**
  * One CA certificate in two authorities. Every cloud keys what a device may
- * do on the CA that signed its certificate: AWS registers a CA certificate
- * once per account and region (the second registration of the same
- * certificate fails the deployment) and runs that registration's
- * provisioning template; Azure DPS picks the enrollment group, so the fleet,
+ * do on the CA that signed its certificate: AWS runs the provisioning
+ * template of the CA's registration, and documents
+ * ResourceAlreadyExistsException for registering a certificate again (so
+ * the second CACertificate would fail the deployment; not tried on an
+ * account); Azure DPS picks the enrollment group, so the fleet,
  * by CA; the GCP broker has one listener per authority. Which authority's
  * fleets a device joins would be up to the cloud.
  */

@@ -25,7 +25,8 @@ const DIRECT = LAUNCHER !== '' && fs.existsSync(LAUNCHER);
 export class Emulator {
   private child?: ChildProcess;
   private output = '';
-  private readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-pubsub-'));
+  /** Where gcloud writes its env.yaml; the launcher started directly writes nothing. */
+  private readonly dataDir = DIRECT ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-pubsub-'));
 
   private constructor(readonly port: number) {}
 
@@ -47,7 +48,15 @@ export class Emulator {
       DIRECT ? LAUNCHER : GCLOUD,
       DIRECT
         ? [`--host=127.0.0.1`, `--port=${this.port}`]
-        : ['beta', 'emulators', 'pubsub', 'start', `--host-port=${this.host}`, `--data-dir=${this.dataDir}`, '--quiet'],
+        : [
+            'beta',
+            'emulators',
+            'pubsub',
+            'start',
+            `--host-port=${this.host}`,
+            ...(this.dataDir !== undefined ? [`--data-dir=${this.dataDir}`] : []),
+            '--quiet',
+          ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
@@ -86,6 +95,6 @@ export class Emulator {
 
   async dispose(): Promise<void> {
     await this.stop();
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dataDir !== undefined) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -76,16 +76,37 @@ async function runOnce(program: MockedProgram, options: MockRunOptions): Promise
   // They fail this run instead.
   let failed: (error: unknown) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
-  const onUnhandled = (reason: unknown) => failed(reason);
-  process.on('unhandledRejection', onUnhandled);
+  const stopListening = onUnhandledRejection((reason) => failed(reason));
   try {
     program({ transformations: [recorder.transformation] });
     return await withTimeout(Promise.race([recorder.settle(), failure]), options.timeoutMs ?? 30000, () => recorder.pendingDescription());
   } finally {
     restoreTraces();
     // Late rejections of this run still land on the listener for a moment.
-    setTimeout(() => process.off('unhandledRejection', onUnhandled), 100).unref();
+    setTimeout(stopListening, 100).unref();
   }
+}
+
+/**
+ * The runs listening for unhandled rejections, behind one process listener: a
+ * listener per run, each kept 100 ms after its run, piled up past Node's
+ * MaxListeners warning when a process synthesized many small programs in a row.
+ */
+const unhandledRejectionHandlers = new Set<(reason: unknown) => void>();
+
+function dispatchUnhandledRejection(reason: unknown): void {
+  for (const handler of unhandledRejectionHandlers) handler(reason);
+}
+
+function onUnhandledRejection(handler: (reason: unknown) => void): () => void {
+  // A wrapper per call, so that the same function given twice is still removed once per call.
+  const entry = (reason: unknown) => handler(reason);
+  if (unhandledRejectionHandlers.size === 0) process.on('unhandledRejection', dispatchUnhandledRejection);
+  unhandledRejectionHandlers.add(entry);
+  return () => {
+    if (!unhandledRejectionHandlers.delete(entry)) return;
+    if (unhandledRejectionHandlers.size === 0) process.off('unhandledRejection', dispatchUnhandledRejection);
+  };
 }
 
 const PROMISE_TRACE_FILE = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;

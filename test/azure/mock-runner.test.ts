@@ -91,6 +91,32 @@ test('a mock that fails a registration fails the run instead of hanging or killi
   expect(result.status).toBe(0);
 });
 
+/**
+ * Each run listens for unhandled rejections a moment after it ends: many runs
+ * in a row (a process that synthesizes many specs) must keep one process
+ * listener, not one per run (Node warns past ten), and remove it when done.
+ */
+test('many runs in a row keep one unhandledRejection listener and leave none', () => {
+  const script = `
+    const pulumi = require('@pulumi/pulumi');
+    const { runUnderMocks } = require('./pulumi/shared/mock-runner.ts');
+    class Thing extends pulumi.CustomResource { constructor(n, p, o) { super('test:index:Thing', n, p, o); } }
+    const cloud = { newResource: (a) => ({ id: 'i', state: {} }), call: () => ({}) };
+    const before = process.listenerCount('unhandledRejection');
+    let most = 0;
+    (async () => {
+      for (let i = 0; i < 25; i++) {
+        await runUnderMocks((r) => { new Thing('t' + i, {}, r); }, { cloud });
+        most = Math.max(most, process.listenerCount('unhandledRejection') - before);
+      }
+      setTimeout(() => console.log(JSON.stringify({ most, after: process.listenerCount('unhandledRejection') - before })), 300);
+    })();`;
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  expect(result.stderr).not.toContain('MaxListenersExceededWarning');
+  const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
+  expect(JSON.parse(line ?? 'null')).toEqual({ most: 1, after: 0 });
+});
+
 test('two resources with the same type and name are refused', async () => {
   const twice = (root: RootResourceOptions) => {
     const group = new Inner('root', root);

@@ -302,6 +302,14 @@ function schemaProblem(schema: object, payload: unknown): string | undefined {
   // A fresh instance: a user schema's $id must not stay registered between calls.
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
-  if (validate(payload)) return undefined;
+  try {
+    if (validate(payload)) return undefined;
+  } catch (e) {
+    // A recursive schema recurses as deep as the payload, or forever when it refers to itself without descending.
+    if (e instanceof RangeError) {
+      return 'checking it ran out of stack: the payload nests too deeply for this recursive schema, or the schema refers to itself without descending into the payload';
+    }
+    throw e;
+  }
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
 }

@@ -83,9 +83,17 @@ function loadModule(file: string, label: string): unknown {
   }
   if (mod !== null && typeof mod === 'object') {
     const exports = mod as { default?: unknown; spec?: unknown };
-    const [name, value] = exports.default !== undefined ? ['default export', exports.default] : ['export "spec"', exports.spec];
+    let name: string;
+    let value: unknown;
+    let got: string | undefined;
+    try {
+      // The module's own code runs here too: a getter or proxy on its exports may throw. That is the spec's error.
+      [name, value] = exports.default !== undefined ? ['default export', exports.default] : ['export "spec"', exports.spec];
+      got = value === undefined ? undefined : describeExport(value);
+    } catch (e) {
+      throw new SpecError([{ path: '', severity: 'error', message: `${label}: reading its exports threw (${loadErrorMessage(e)})` }]);
+    }
     if (value !== undefined) {
-      const got = describeExport(value);
       if (got !== undefined) {
         throw new SpecError([{ path: '', severity: 'error', message: `${label}: the ${name} must be the spec object (defineSpec({...})), got ${got}` }]);
       }

@@ -47,8 +47,9 @@ export function subscriptionQos(qos: 0 | 1 | 2): 0 | 1 {
 }
 
 export function deviceTopics(plan: Plan): DeviceTopic[] {
-  // A separate Ajv per bridge: payload schemas are user documents.
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // An Ajv per topic, as validation compiles each schema on its own: payload schemas are user documents, and two
+  // topics may carry the same $id (a schema copied between topics), which one shared instance refuses at start.
+  const compile = (schema: object) => new Ajv({ allErrors: true, strict: false }).compile(schema);
   return plan.topics
     .filter((t) => t.direction === 'device-to-cloud')
     .map((t) => {
@@ -61,7 +62,7 @@ export function deviceTopics(plan: Plan): DeviceTopic[] {
         topicId: gcpTopicId(plan.name, t.name),
         subscriptionQos: subscriptionQos(t.qos),
         routes: plan.routes.filter((r) => r.from === t.name),
-        validate: t.format === 'json' && t.schema !== undefined ? ajv.compile(t.schema) : undefined,
+        validate: t.format === 'json' && t.schema !== undefined ? compile(t.schema) : undefined,
       };
     });
 }

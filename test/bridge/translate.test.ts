@@ -223,3 +223,38 @@ describe('configuration from the environment', () => {
     ]);
   });
 });
+
+/**
+ * Validation compiles each topic's payload schema on its own, so two topics
+ * may use the same `$id` (a schema copied between topics); the bridge
+ * compiled them all into one Ajv instance and failed at start ("schema with
+ * key or id ... already exists"). Each topic's schema is now its own.
+ */
+describe('payload schemas sharing an $id across topics', () => {
+  const shared = testSpec('same-id');
+  (shared.certificateAuthorities as Record<string, unknown>).main = { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' };
+  const deviceToCloud = Object.entries(shared.topics as Record<string, { direction: string; format?: string; schema?: object }>).filter(
+    ([, t]) => t.direction === 'device-to-cloud' && t.format !== 'binary',
+  );
+  deviceToCloud.forEach(([, t], i) => {
+    // The same root $id and the same nested $id in every topic; each topic requires its own field.
+    t.schema = {
+      $id: 'https://example.com/payload',
+      type: 'object',
+      required: [`f${i}`],
+      properties: { nested: { $id: 'https://example.com/nested', type: 'number' } },
+    };
+  });
+
+  test('validate accepts them, the bridge compiles each, and each topic checks against its own', () => {
+    expect(deviceToCloud.length).toBeGreaterThan(1);
+    const samePlan = compileSpec(shared, { baseDir: BASE_DIR }).plan;
+    const compiled = deviceTopics(samePlan);
+    deviceToCloud.forEach(([name], i) => {
+      const validate = compiled.find((t) => t.plan.name === name)?.validate;
+      expect(validate?.({ [`f${i}`]: 1 })).toBe(true);
+      expect(validate?.({ [`f${i + 1}`]: 1 })).toBe(false);
+      expect(validate?.({ [`f${i}`]: 1, nested: 'x' })).toBe(false);
+    });
+  });
+});

@@ -4,7 +4,7 @@
  * No I/O here, so every rule is unit-tested without a broker.
  */
 import { isUtf8 } from 'node:buffer';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { compilePayloadSchema, type PayloadCheck } from '../lib/validate/payload-schema';
 import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
 import { DEVICE_ID_VARIABLE, extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
@@ -33,7 +33,7 @@ export interface DeviceTopic {
   /** QoS the bridge subscribes at: QoS 2 becomes 1 (see subscriptionQos). */
   readonly subscriptionQos: 0 | 1;
   readonly routes: readonly PlanRoute[];
-  readonly validate?: ValidateFunction;
+  readonly checkPayload?: PayloadCheck;
 }
 
 /**
@@ -47,9 +47,6 @@ export function subscriptionQos(qos: 0 | 1 | 2): 0 | 1 {
 }
 
 export function deviceTopics(plan: Plan): DeviceTopic[] {
-  // An Ajv per topic, as validation compiles each schema on its own: payload schemas are user documents, and two
-  // topics may carry the same $id (a schema copied between topics), which one shared instance refuses at start.
-  const compile = (schema: object) => new Ajv({ allErrors: true, strict: false }).compile(schema);
   return plan.topics
     .filter((t) => t.direction === 'device-to-cloud')
     .map((t) => {
@@ -62,7 +59,7 @@ export function deviceTopics(plan: Plan): DeviceTopic[] {
         topicId: gcpTopicId(plan.name, t.name),
         subscriptionQos: subscriptionQos(t.qos),
         routes: plan.routes.filter((r) => r.from === t.name),
-        validate: t.format === 'json' && t.schema !== undefined ? compile(t.schema) : undefined,
+        checkPayload: t.format === 'json' && t.schema !== undefined ? compilePayloadSchema(t.schema) : undefined,
       };
     });
 }
@@ -125,10 +122,8 @@ export function translateDeviceMessage(
     } catch (e) {
       return deadLetter(`payload is not JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (topic.validate !== undefined && !topic.validate(body)) {
-      const errors = (topic.validate.errors ?? []).map((err) => `${err.instancePath === '' ? '(root)' : err.instancePath} ${err.message ?? 'is invalid'}`);
-      return deadLetter(`payload breaks the topic's schema: ${errors.join('; ')}`);
-    }
+    const broken = topic.checkPayload?.(body);
+    if (broken !== undefined) return deadLetter(`payload breaks the topic's schema: ${broken.join('; ')}`);
     for (const path of topic.plan.attributes) {
       // Validation refuses reserved field names; this guard keeps the promise even for a hand-built plan.
       if (isReservedAttribute(path)) continue;

@@ -10,7 +10,7 @@
  * with the reason it is not true, and per enabled cloud the sinks reached,
  * the QoS delivered at and what that cloud drops.
  */
-import Ajv from 'ajv';
+import { compilePayloadSchema } from './validate/payload-schema';
 import type { Plan, PlanRoute, PlanTopic } from './plan/types';
 import type { Cloud, Qos } from './spec/types';
 import { explainFilter, type Truth } from './filter';
@@ -299,17 +299,5 @@ function nearMisses(patterns: ReadonlyArray<{ topic: PlanTopic; pattern: TopicPa
 }
 
 function schemaProblem(schema: object, payload: unknown): string | undefined {
-  // A fresh instance: a user schema's $id must not stay registered between calls.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(schema);
-  try {
-    if (validate(payload)) return undefined;
-  } catch (e) {
-    // A recursive schema recurses as deep as the payload, or forever when it refers to itself without descending.
-    if (e instanceof RangeError) {
-      return 'checking it ran out of stack: the payload nests too deeply for this recursive schema, or the schema refers to itself without descending into the payload';
-    }
-    throw e;
-  }
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
+  return compilePayloadSchema(schema)(payload)?.join('; ');
 }

@@ -251,10 +251,38 @@ describe('payload schemas sharing an $id across topics', () => {
     const samePlan = compileSpec(shared, { baseDir: BASE_DIR }).plan;
     const compiled = deviceTopics(samePlan);
     deviceToCloud.forEach(([name], i) => {
-      const validate = compiled.find((t) => t.plan.name === name)?.validate;
-      expect(validate?.({ [`f${i}`]: 1 })).toBe(true);
-      expect(validate?.({ [`f${i + 1}`]: 1 })).toBe(false);
-      expect(validate?.({ [`f${i}`]: 1, nested: 'x' })).toBe(false);
+      const check = compiled.find((t) => t.plan.name === name)?.checkPayload;
+      expect(check).toBeDefined();
+      expect(check?.({ [`f${i}`]: 1 })).toBeUndefined();
+      expect(check?.({ [`f${i + 1}`]: 1 })).toEqual([`(root) must have required property 'f${i}'`]);
+      expect(check?.({ [`f${i}`]: 1, nested: 'x' })).toEqual(['/nested must be number']);
     });
+  });
+});
+
+/**
+ * A device can publish JSON nested deeper than a recursive schema's check
+ * can follow (the check recurses as deep as the payload): that message is
+ * dead-lettered with the reason, never an exception in the bridge's message
+ * handler (which would leave it unacknowledged and redelivered forever).
+ */
+describe('a payload nested deeper than a recursive schema can check', () => {
+  const deep = testSpec('deep');
+  (deep.certificateAuthorities as Record<string, unknown>).main = { certificates: ['ca/intermediate.cert.pem'], root: 'ca/root.cert.pem' };
+  const topics = deep.topics as Record<string, { direction: string; format?: string; pattern: string; schema?: object }>;
+  const [name, topic] = Object.entries(topics).find(([, t]) => t.direction === 'device-to-cloud' && t.format !== 'binary') ?? [];
+  if (topic === undefined || name === undefined) throw new Error('the test spec has no JSON device-to-cloud topic');
+  topic.schema = { type: ['array', 'object'], items: { $ref: '#' } };
+  const deepPlan = compileSpec(deep, { baseDir: BASE_DIR }).plan;
+  const mqttTopic = topic.pattern.replace(/\{(\w+)\}/g, (_, v: string) => (v === 'deviceId' ? 'dev-1' : 'x'));
+
+  test.each([2, 100])('nested %i deep: checked, published', (depth) => {
+    const t = translateDeviceMessage(deepPlan, deviceTopics(deepPlan), mqttTopic, Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`), 1);
+    expect(t.kind).toBe('publish');
+  });
+
+  test.each([20000, 100000])('nested %i deep: dead-lettered with the reason, no exception', (depth) => {
+    const t = translateDeviceMessage(deepPlan, deviceTopics(deepPlan), mqttTopic, Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`), 1);
+    expect(t).toEqual(expect.objectContaining({ kind: 'dead-letter', topic: name, reason: expect.stringContaining('checking it ran out of stack') }));
   });
 });

@@ -18,7 +18,7 @@ import './baseline-defer-typescript';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { GraphResource, JsonValue, ResourceGraph } from '../pulumi/shared/graph';
+import { resourceKey, type GraphResource, type JsonValue, type ResourceGraph } from '../pulumi/shared/graph';
 import { quietPromiseTraces, type MockCloud } from '../pulumi/shared/mock-runner';
 
 type ResourceClass = new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   // Counts what reaches the mock monitor, to prove the program registered exactly the kit's resources.
   const registered = new Map<string, number>();
   const newResource = (a: pulumi.runtime.MockResourceArgs) => {
-    registered.set(`${a.type}::${a.name}`, (registered.get(`${a.type}::${a.name}`) ?? 0) + 1);
+    registered.set(resourceKey(a.type, a.name), (registered.get(resourceKey(a.type, a.name)) ?? 0) + 1);
     return cloud.newResource(a);
   };
   await pulumi.runtime.setMocks({ newResource, call: (a) => cloud.call(a) }, project, stack, false);
@@ -54,13 +54,13 @@ async function main(): Promise<void> {
   quietPromiseTraces();
 
   const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as ResourceGraph;
-  const byKey = new Map(graph.resources.map((r) => [`${r.type}::${r.name}`, r]));
+  const byKey = new Map(graph.resources.map((r) => [resourceKey(r.type, r.name), r]));
   const created = new Map<string, pulumi.Resource>();
   const visiting = new Set<string>();
 
   // A resource's parent, and the resources named in its inputs or dependsOn, are declared first, so they can be passed as objects.
   const declare = (r: GraphResource): pulumi.Resource => {
-    const key = `${r.type}::${r.name}`;
+    const key = resourceKey(r.type, r.name);
     const done = created.get(key);
     if (done !== undefined) return done;
     if (visiting.has(key)) throw new Error(`${key} depends on itself`);
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   };
   for (const r of graph.resources) declare(r);
   await Promise.all([...created.values()].map((r) => Promise.all([promiseOf(r.urn), pulumi.CustomResource.isInstance(r) ? promiseOf(r.id) : undefined])));
-  const missing = graph.resources.map((r) => `${r.type}::${r.name}`).filter((k) => registered.get(k) !== 1);
+  const missing = graph.resources.map((r) => resourceKey(r.type, r.name)).filter((k) => registered.get(k) !== 1);
   const extra = [...registered.keys()].filter((k) => !byKey.has(k));
   if (missing.length > 0 || extra.length > 0) {
     throw new Error(`the baseline did not register the kit's resources exactly once: ${[...missing, ...extra].slice(0, 5).join(', ')}`);

@@ -29,6 +29,7 @@ import { createHash } from 'node:crypto';
 import type { Plan, PlanDevice, PlanFleet, PlanRoute, PlanTopic } from '../lib/plan/types';
 import type { AwsTarget } from '../lib/spec/types';
 import { joinPath } from '../lib/validate/problem';
+import { quotedSome } from '../lib/topic/prose';
 import { awsRuleName } from '../lib/naming';
 import {
   AWS_IOT_POLICY_NAME,
@@ -198,7 +199,7 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
         if (p !== undefined && p.parts.length > 1) {
           error(
             joinPath('fleets', f),
-            `the device policy needs ${p.parts.length} policies, but fleets ${fleets.map((x) => `"${x}"`).join(', ')} share certificate authority "${authority.name}": just-in-time provisioning then reads the fleet from the certificate OU and attaches one policy per fleet. Give fleet "${f}" its own certificate authority, or fewer topics`,
+            `the device policy needs ${p.parts.length} policies, but fleets ${quotedSome(fleets)} share certificate authority "${authority.name}": just-in-time provisioning then reads the fleet from the certificate OU and attaches one policy per fleet. Give fleet "${f}" its own certificate authority, or fewer topics`,
           );
         }
       }

@@ -5,6 +5,22 @@ export function joinAnd(items: readonly string[]): string {
 }
 
 /**
+ * Names for a message: all of them up to `most`, then the first ones and how
+ * many others, so one problem of a spec with a thousand fleets stays one
+ * line, not a thousand names (repeated on every problem that cites them).
+ */
+export function someOf(items: readonly string[], most = 5, separator = ', '): string {
+  if (items.length <= most) return items.join(separator);
+  return `${items.slice(0, most - 1).join(separator)} and ${items.length - most + 1} others`;
+}
+
+/** `someOf` with each name in double quotes, the last two joined by "and". */
+export function quotedSome(items: readonly string[], most = 5): string {
+  const quoted = items.map((item) => `"${item}"`);
+  return items.length <= most ? joinAnd(quoted) : someOf(quoted, most);
+}
+
+/**
  * A value in double quotes with every invisible character escaped, so a
  * problem message shows exactly what is wrong. JSON quoting already escapes C0
  * controls and unpaired surrogates; DEL and C1 controls it leaves raw.

@@ -18,6 +18,7 @@
 import type { Cloud, Spec } from '../spec/types';
 import { enabledClouds } from '../spec/targets';
 import { DEVICE_ID_VARIABLE, type TopicPattern } from '../topic/pattern';
+import { candidateCount, mergeCandidates, PatternLevelIndex, type Candidates } from '../topic/pattern-index';
 import { toAwsPolicyTopic } from '../topic/render';
 import { joinPath, type ProblemList } from './problem';
 
@@ -61,10 +62,11 @@ export function grantReachesOtherDevice(grant: readonly GrantLevel[], target: To
   const covers: Cover[] = new Array<Cover>(m);
   const dead = new Set<string>();
 
-  // Depth-first over alignments; a (position, what covers {deviceId}, what pins the caller) state that failed once fails again.
-  const search = (i: number, j: number): ReachWitness | undefined => {
+  // Depth-first over alignments. The outcome of the rest depends only on the position, on what covers
+  // {deviceId} and on the target level the caller first covers, so a state that failed once fails again.
+  const search = (i: number, j: number, callerAt: number): ReachWitness | undefined => {
     if (i === n || j === m) return i === n && j === m ? judge() : undefined;
-    const key = `${i}/${j}/${stateKey(i, j)}`;
+    const key = `${i}/${j}/${j > deviceAt ? coverKey(covers[deviceAt]) : '-'}/${callerAt === -1 ? '-' : levelKey(callerAt)}`;
     if (dead.has(key)) return undefined;
     const g = grant[i];
     const t = target.levels[j];
@@ -73,30 +75,24 @@ export function grantReachesOtherDevice(grant: readonly GrantLevel[], target: To
       const most = reach === 'one-level' ? j + 1 : m;
       for (let end = j + 1; end <= most && found === undefined; end++) {
         for (let k = j; k < end; k++) covers[k] = g;
-        found = search(i + 1, end);
+        found = search(i + 1, end, callerAt);
       }
     } else if (g.kind === 'literal') {
       if (t.kind === 'variable' || t.value === g.value) {
         covers[j] = g;
-        found = search(i + 1, j + 1);
+        found = search(i + 1, j + 1, callerAt);
       }
     } else {
       covers[j] = g;
-      found = search(i + 1, j + 1);
+      found = search(i + 1, j + 1, callerAt === -1 ? j : callerAt);
     }
     if (found === undefined) dead.add(key);
     return found;
   };
-
-  // The outcome depends only on what covers {deviceId} and on which target level the caller sits.
-  const stateKey = (i: number, j: number): string => {
-    const d = j > deviceAt ? JSON.stringify(covers[deviceAt]) : '-';
-    const callerAt = covers.slice(0, j).findIndex((c) => c?.kind === 'caller');
-    return `${d}|${callerAt === -1 ? '-' : callerLevelKey(callerAt)}|${i}`;
-  };
-  const callerLevelKey = (at: number): string => {
+  const coverKey = (cover: Cover): string => (cover.kind === 'literal' ? `=${cover.value}` : cover.kind);
+  const levelKey = (at: number): string => {
     const level = target.levels[at];
-    return level.kind === 'literal' ? `lit:${level.value}` : 'var';
+    return level.kind === 'literal' ? `=${level.value}` : 'var';
   };
 
   const judge = (): ReachWitness | undefined => {
@@ -133,13 +129,61 @@ export function grantReachesOtherDevice(grant: readonly GrantLevel[], target: To
     return { caller, deviceId, topic };
   };
 
-  return search(0, 0);
+  return search(0, 0, -1);
 }
 
 /** How each cloud's device authorization renders a grant, for messages. */
 function renderedGrant(pattern: TopicPattern, clouds: readonly Cloud[]): string {
   if (clouds.includes('aws')) return `which AWS IoT grants as the policy resource "${toAwsPolicyTopic(pattern)}", where "*" also spans "/"`;
   return 'whose "+" wildcards each stand for any one level';
+}
+
+/**
+ * The targets (positions in the index) the grant may reach: a superset of
+ * those `grantReachesOtherDevice` finds a witness for, in ascending order.
+ * In any alignment each grant level covers a run of target levels, one
+ * level for a literal or the caller, one or (AWS) more for a wildcard; so
+ * a target has at least as many levels as the grant (as many when no
+ * wildcard may span), and a grant literal lands, on a target with `s`
+ * levels more, `0` to `s` levels further right: exactly 0 when no wildcard
+ * precedes it, exactly `s` when none follows it. There it must meet the
+ * same literal or a variable. Of the grant's literals, the one with the
+ * fewest such targets is asked for.
+ */
+export function reachCandidates(grant: readonly GrantLevel[], index: PatternLevelIndex, reach: WildcardReach): number[] {
+  const n = grant.length;
+  const wildcards = grant.filter((g) => g.kind === 'wildcard').length;
+  const runs: (readonly number[])[] = [];
+  for (const m of index.lengths) {
+    const s = m - n;
+    if (s < 0 || (s > 0 && (reach === 'one-level' || wildcards === 0))) continue;
+    let best: Candidates | undefined;
+    let bestCount = Infinity;
+    let before = 0;
+    grant.forEach((g, i) => {
+      if (g.kind === 'wildcard') before++;
+      if (g.kind !== 'literal') return;
+      const first = i + (before === wildcards ? s : 0);
+      const last = i + (before === 0 ? 0 : s);
+      const candidates: (readonly number[])[] = [];
+      for (let at = first; at <= last; at++) candidates.push(...index.agreeingAt(m, at, g.value));
+      const count = candidateCount(candidates);
+      if (count < bestCount) {
+        best = candidates;
+        bestCount = count;
+      }
+    });
+    if (best === undefined) runs.push(index.withLength(m));
+    else runs.push(...best);
+  }
+  return mergeCandidates(runs);
+}
+
+/** A pattern's grant levels and its targets' witnesses, computed once per topic however many fleets grant it. */
+interface TargetReach {
+  readonly targetName: string;
+  readonly target: TopicPattern;
+  readonly witness: ReachWitness;
 }
 
 /**
@@ -151,6 +195,23 @@ function renderedGrant(pattern: TopicPattern, clouds: readonly Cloud[]): string 
 export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, problems: ProblemList): void {
   const clouds = enabledClouds(spec.targets);
   const reach: WildcardReach = clouds.includes('aws') ? 'many-levels' : 'one-level';
+  // Targets without {deviceId} carry no identity: never a witness, so not indexed.
+  const targets = [...topics].filter(([, target]) => target.hasDeviceId);
+  const index = new PatternLevelIndex(targets.map(([, target]) => target));
+  const reaches = new Map<string, TargetReach[]>();
+  const reachOf = (topicName: string, pattern: TopicPattern): TargetReach[] => {
+    let found = reaches.get(topicName);
+    if (found !== undefined) return found;
+    const grant = grantLevels(pattern);
+    found = [];
+    for (const position of reachCandidates(grant, index, reach)) {
+      const [targetName, target] = targets[position];
+      const witness = grantReachesOtherDevice(grant, target, reach);
+      if (witness !== undefined) found.push({ targetName, target, witness });
+    }
+    reaches.set(topicName, found);
+    return found;
+  };
   for (const [fleetName, fleet] of Object.entries(spec.fleets)) {
     for (const field of ['publish', 'subscribe'] as const) {
       const seen = new Set<string>();
@@ -158,10 +219,7 @@ export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPat
         const pattern = topics.get(topicName);
         if (pattern === undefined || seen.has(topicName)) return;
         seen.add(topicName);
-        const grant = grantLevels(pattern);
-        for (const [targetName, target] of topics) {
-          const witness = grantReachesOtherDevice(grant, target, reach);
-          if (witness === undefined) continue;
+        for (const { targetName, target, witness } of reachOf(topicName, pattern)) {
           const verb = field === 'publish' ? 'publish' : 'subscribe to and receive';
           const same = targetName === topicName ? 'another instance of the same topic' : `an instance of topic "${targetName}" ("${target.text}")`;
           problems.error(

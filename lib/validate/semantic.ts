@@ -13,6 +13,7 @@ import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
+import { someOf } from '../topic/prose';
 import { jsonSchemaProblem } from './payload-schema';
 import { overlapMessage, topicOverlaps } from './topic-overlap';
 import { checkNameCollisions } from './name-collisions';
@@ -498,5 +499,5 @@ function checkTargets(spec: Spec, problems: ProblemList): void {
 function unknownName(what: string, name: string, known: readonly string[]): string {
   const hint = closest(name, known);
   if (hint !== undefined) return `unknown ${what} "${name}" (did you mean "${hint}"?)`;
-  return `unknown ${what} "${name}"${known.length > 0 ? `; declared: ${known.join(', ')}` : ` (none declared)`}`;
+  return `unknown ${what} "${name}"${known.length > 0 ? `; declared: ${someOf(known, 10)}` : ` (none declared)`}`;
 }

@@ -1,16 +1,24 @@
 /** The candidate closest to `word` by edit distance, if it is plausibly a typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // Past this length a name is not a typo of another; and the distance costs the product of the lengths.
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: most of a long list is skipped unmeasured.
+    if (Math.abs(c.length - word.length) > limit) continue;
+    const d = levenshtein(lower, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= limit ? best : undefined;
 }
+
+const MAX_SUGGESTED_LENGTH = 128;
 
 /** Edit distance (insertions, deletions, substitutions). */
 export function levenshtein(a: string, b: string): number {

@@ -11,6 +11,7 @@
  */
 import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { DEVICE_ID_VARIABLE, type TopicLevel, type TopicPattern } from '../topic/pattern';
+import { candidateCount, mergeCandidates, PatternLevelIndex, type Candidates } from '../topic/pattern-index';
 
 export interface TopicOverlap {
   /** The topic declared first. */
@@ -52,27 +53,39 @@ function fits(literal: string, variable: { readonly name: string }): boolean {
   return variable.name !== DEVICE_ID_VARIABLE || DEVICE_ID_PATTERN.test(literal);
 }
 
-/** Every pair of overlapping topics, in spec order (at most MAX_REPORTED_OVERLAPS). */
+/**
+ * Every pair of overlapping topics, in spec order (the first
+ * MAX_REPORTED_OVERLAPS by the later topic). Each topic is compared only
+ * with the earlier ones of its length that agree with its most selective
+ * literal level (all of its length when it has none).
+ */
 export function topicOverlaps(patterns: ReadonlyMap<string, TopicPattern>): TopicOverlap[] {
-  const byLength = new Map<number, Array<[string, TopicPattern]>>();
-  for (const entry of patterns) {
-    const group = byLength.get(entry[1].levels.length);
-    if (group === undefined) byLength.set(entry[1].levels.length, [entry]);
-    else group.push(entry);
-  }
-  const order = new Map([...patterns.keys()].map((name, i) => [name, i]));
+  const entries = [...patterns];
+  const index = new PatternLevelIndex(entries.map(([, pattern]) => pattern));
+  const order = new Map(entries.map(([name], i) => [name, i]));
   const found: TopicOverlap[] = [];
-  for (const group of byLength.values()) {
-    for (let j = 1; j < group.length; j++) {
-      for (let i = 0; i < j; i++) {
-        const example = sharedTopic(group[i][1], group[j][1]);
-        if (example === undefined) continue;
-        found.push({ first: group[i][0], second: group[j][0], example, firstPattern: group[i][1].text, secondPattern: group[j][1].text });
-        if (found.length >= MAX_REPORTED_OVERLAPS) return sortOverlaps(found, order);
-      }
+  entries.forEach(([secondName, second], j) => {
+    if (found.length >= MAX_REPORTED_OVERLAPS) return;
+    for (const i of overlapCandidates(second, index)) {
+      if (i >= j || found.length >= MAX_REPORTED_OVERLAPS) break;
+      const [firstName, first] = entries[i];
+      const example = sharedTopic(first, second);
+      if (example !== undefined) found.push({ first: firstName, second: secondName, example, firstPattern: first.text, secondPattern: second.text });
     }
-  }
+  });
   return sortOverlaps(found, order);
+}
+
+/** The indexed patterns (positions, ascending) that can overlap `pattern`: those of its length agreeing with its most selective literal. */
+export function overlapCandidates(pattern: TopicPattern, index: PatternLevelIndex): number[] {
+  const m = pattern.levels.length;
+  let best: Candidates = [index.withLength(m)];
+  pattern.levels.forEach((level, at) => {
+    if (level.kind !== 'literal') return;
+    const candidates = index.agreeingAt(m, at, level.value);
+    if (candidateCount(candidates) < candidateCount(best)) best = candidates;
+  });
+  return mergeCandidates(best);
 }
 
 function sortOverlaps(found: TopicOverlap[], order: ReadonlyMap<string, number>): TopicOverlap[] {

@@ -9,7 +9,7 @@
  * (command subscriptions per shard, buckets, service accounts, BigQuery),
  * Pub/Sub attribute limits, shard counts and what Mosquitto cannot enforce.
  */
-import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
+import type { Plan, PlanFleet, PlanRoute, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { GCP_PUBSUB_ID, gcpSubscriptionId } from '../../lib/naming';
 import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
@@ -145,12 +145,21 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     }
   }
 
-  for (const topic of plan.topics) checkAttributes(plan, topic, error);
+  // Looked up by name: a spec may have thousands of topics and routes.
+  const filteredRoutes = new Map<string, PlanRoute[]>();
+  for (const route of plan.routes) {
+    if (route.filter === undefined) continue;
+    const list = filteredRoutes.get(route.from);
+    if (list === undefined) filteredRoutes.set(route.from, [route]);
+    else list.push(route);
+  }
+  for (const topic of plan.topics) checkAttributes(topic, filteredRoutes.get(topic.name) ?? [], error);
 
   // Identity: only {deviceId} ties a device's messages to its certificate.
+  const topicsByName = new Map(plan.topics.map((t) => [t.name, t]));
   for (const fleet of plan.fleets) {
     for (const name of fleet.publish) {
-      const topic = plan.topics.find((t) => t.name === name);
+      const topic = topicsByName.get(name);
       if (topic !== undefined && !topic.variables.includes(DEVICE_ID_VARIABLE)) {
         error(
           joinPath('topics', topic.name, 'pattern'),
@@ -169,8 +178,9 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   }
 
   // What one Mosquitto listener per certificate authority cannot tell apart.
+  const fleetsByName = new Map(plan.fleets.map((f) => [f.name, f]));
   for (const listener of listeners) {
-    const fleets = listener.fleets.map((n) => plan.fleets.find((f) => f.name === n)).filter((f): f is PlanFleet => f !== undefined);
+    const fleets = listener.fleets.map((n) => fleetsByName.get(n)).filter((f): f is PlanFleet => f !== undefined);
     const rights = new Set(fleets.map(rightsOf));
     if (rights.size > 1) {
       warning(
@@ -180,7 +190,8 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     }
   }
   const owners = new Map<string, string>();
-  for (const authority of plan.authorities.filter((a) => plan.fleets.some((f) => f.certificateAuthority === a.name))) {
+  const signing = new Set(plan.fleets.map((f) => f.certificateAuthority));
+  for (const authority of plan.authorities.filter((a) => signing.has(a.name))) {
     for (const cert of [...authority.certificates, ...(authority.root !== undefined ? [authority.root] : [])]) {
       const previous = owners.get(cert.sha256);
       if (previous !== undefined && previous !== authority.name) {
@@ -201,7 +212,7 @@ function rightsOf(fleet: PlanFleet): string {
 }
 
 /** Pub/Sub attribute limits on what the bridge stamps on one message of this topic. */
-function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, message: string) => void): void {
+function checkAttributes(topic: PlanTopic, filtered: readonly PlanRoute[], error: (path: string, message: string) => void): void {
   const at = joinPath('topics', topic.name);
   topic.attributes.forEach((attribute, i) => {
     if (isReservedAttribute(attribute))
@@ -224,7 +235,6 @@ function checkAttributes(plan: Plan, topic: PlanTopic, error: (path: string, mes
         `the attribute "${key}" for variable "${v}" is over ${PUBSUB_MAX_ATTRIBUTE_KEY_BYTES} bytes: shorten the variable name`,
       );
   }
-  const filtered = plan.routes.filter((r) => r.from === topic.name && r.filter !== undefined);
   for (const route of filtered) {
     try {
       gcpRouteAttribute(route.name);

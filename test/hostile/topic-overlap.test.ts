@@ -4,7 +4,8 @@
  * alphabet matches both, and its example topic does match both.
  */
 import { parseTopicPattern, type TopicPattern } from '../../lib/topic/pattern';
-import { sharedTopic, topicOverlaps } from '../../lib/validate/topic-overlap';
+import { MAX_REPORTED_OVERLAPS, overlapCandidates, sharedTopic, topicOverlaps } from '../../lib/validate/topic-overlap';
+import { PatternLevelIndex } from '../../lib/topic/pattern-index';
 import { DEVICE_ID_PATTERN } from '../../lib/certs/device-id';
 
 function parse(text: string): TopicPattern {
@@ -72,4 +73,53 @@ test('reports each overlapping pair once, the later topic first named, in spec o
     ['four', parse('g/x/t')],
   ]);
   expect(topicOverlaps(topics).map((o) => `${o.second}~${o.first}`)).toEqual(['two~one', 'three~one', 'three~two']);
+});
+
+/** Every overlapping pair by comparing all pairs: what the indexed check must find. */
+function bruteOverlaps(topics: ReadonlyMap<string, TopicPattern>): string[] {
+  const entries = [...topics];
+  const found: string[] = [];
+  entries.forEach(([second, b], j) => {
+    for (const [first, a] of entries.slice(0, j)) if (sharedTopic(a, b) !== undefined) found.push(`${second}~${first}`);
+  });
+  return found;
+}
+
+test('the indexed check finds the same pairs as comparing every pair, on generated topic lists', () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  let compared = 0;
+  for (let run = 0; run < 300; run++) {
+    const topics = new Map<string, TopicPattern>();
+    const count = 2 + (next() % 12);
+    for (let t = 0; t < count; t++) {
+      const used = new Set<string>();
+      const levels = Array.from({ length: 1 + (next() % 4) }, () => {
+        let l = LEVELS[next() % LEVELS.length];
+        if (l.startsWith('{') && used.has(l)) l = 'b';
+        used.add(l);
+        return l;
+      });
+      topics.set(`t${t}`, parse(levels.join('/')));
+    }
+    const brute = bruteOverlaps(topics);
+    const found = topicOverlaps(topics).map((o) => `${o.second}~${o.first}`);
+    // Past the cap, the first pairs in spec order of the later topic.
+    expect({ run, found }).toEqual({ run, found: brute.slice(0, MAX_REPORTED_OVERLAPS) });
+    compared += brute.length;
+  }
+  expect(compared).toBeGreaterThan(300);
+});
+
+test('a spec of thousands of distinct topics is checked without comparing every pair', () => {
+  // Every pair would be 100 million comparisons (minutes); the index leaves a few per topic.
+  const topics = new Map<string, TopicPattern>();
+  for (let i = 0; i < 5_000; i++) topics.set(`tail${i}`, parse(`{a}/{deviceId}/x${i}`));
+  for (let i = 0; i < 5_000; i++) topics.set(`deep${i}`, parse(`p/{a}/{b}/{deviceId}/m${i}/{c}/q`));
+  for (let i = 0; i < 5_000; i++) topics.set(`head${i}`, parse(`s${i}/{deviceId}/{a}/t`));
+  topics.set('clash', parse('{z}/{deviceId}/x42'));
+  const index = new PatternLevelIndex([...topics.values()]);
+  const most = Math.max(...[...topics.values()].map((p) => overlapCandidates(p, index).length));
+  expect(most).toBeLessThanOrEqual(2);
+  expect(topicOverlaps(topics).map((o) => `${o.second}~${o.first}`)).toEqual(['clash~tail42']);
 });

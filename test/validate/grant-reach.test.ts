@@ -8,7 +8,8 @@
 import * as path from 'node:path';
 import { compileSpec, compileSpecFile } from '../../lib/compile';
 import { SpecError, ProblemList, formatProblem } from '../../lib/validate/problem';
-import { checkGrantReach, grantLevels, grantReachesOtherDevice, type WildcardReach } from '../../lib/validate/grant-reach';
+import { checkGrantReach, grantLevels, grantReachesOtherDevice, reachCandidates, type WildcardReach } from '../../lib/validate/grant-reach';
+import { PatternLevelIndex } from '../../lib/topic/pattern-index';
 import {
   AWS_THING_NAME_POLICY_VARIABLE,
   awsPolicyResourceMatches,
@@ -237,5 +238,53 @@ describe('property: no accepted spec grants any device a topic instance of anoth
     // Both outcomes must occur, or the property says little.
     expect(accepted).toBeGreaterThan(RUNS / 10);
     expect(refused).toBeGreaterThan(RUNS / 10);
+  });
+});
+
+describe('reachCandidates: only the targets a grant can align with are compared', () => {
+  /** Like randomPatternText, up to AWS's 8 levels, so wildcards absorb several levels. */
+  function longPatternText(random: () => number): string {
+    const count = 1 + Math.floor(random() * 8);
+    const deviceAt = Math.floor(random() * count);
+    const unused = [...VARIABLES];
+    return Array.from({ length: count }, (_, i) => {
+      if (i === deviceAt) return '{deviceId}';
+      if (unused.length > 0 && random() < 0.4) return `{${unused.shift() ?? ''}}`;
+      return pick(random, LITERALS);
+    }).join('/');
+  }
+
+  it.each([['many-levels' as const], ['one-level' as const]])('never leaves out a target the grant reaches (%s)', (reach) => {
+    const random = seededRandom(reach === 'many-levels' ? 0xca_4d : 0xca_4e);
+    let reached = 0;
+    for (let run = 0; run < 200; run++) {
+      const targets = [...new Set(Array.from({ length: 2 + Math.floor(random() * 10) }, () => longPatternText(random)))].map(pattern);
+      const index = new PatternLevelIndex(targets);
+      for (const granted of targets) {
+        const grant = grantLevels(granted);
+        const candidates = new Set(reachCandidates(grant, index, reach));
+        targets.forEach((target, position) => {
+          if (grantReachesOtherDevice(grant, target, reach) === undefined) return;
+          reached++;
+          expect({ grant: granted.text, target: target.text, candidate: candidates.has(position) }).toEqual({
+            grant: granted.text,
+            target: target.text,
+            candidate: true,
+          });
+        });
+      }
+    }
+    expect(reached).toBeGreaterThan(200);
+  });
+
+  it('compares a few targets per grant in a spec of thousands of topics, not all of them', () => {
+    const texts: string[] = [];
+    for (let i = 0; i < 3_000; i++) texts.push(`{a}/{deviceId}/x${i}`, `p/{a}/{b}/{deviceId}/m${i}/{c}/q`, `s${i}/{deviceId}/{a}/t`);
+    const targets = texts.map(pattern);
+    const index = new PatternLevelIndex(targets);
+    for (const reach of ['many-levels', 'one-level'] as const) {
+      const most = Math.max(...targets.map((t) => reachCandidates(grantLevels(t), index, reach).length));
+      expect({ reach, most }).toEqual({ reach, most: 1 });
+    }
   });
 });

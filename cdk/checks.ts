@@ -15,7 +15,8 @@ import { concreteIotArnPrefix } from './policy/iot-policy';
 import { renderPolicy } from './policy/device-policy-document';
 import { renderClaimPolicy } from './policy/claim-policy-document';
 import { auditIotPolicy } from './policy/policy-audit';
-import { awsRegionProblem } from './regions';
+import { awsRegionCoverageProblems, awsRegionProblem } from './regions';
+import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 
 export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   const { layout, issues } = layoutAwsPlan(plan);
@@ -23,6 +24,10 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   const prefix = concreteIotArnPrefix(layout.region, layout.account);
   const regionProblem = plan.targets.aws?.region === undefined ? undefined : awsRegionProblem(plan.targets.aws.region);
   if (regionProblem !== undefined) problems.push({ path: 'targets.aws.region', message: regionProblem, severity: 'error' });
+  else if (plan.targets.aws?.region !== undefined) {
+    const audit = plan.targets.aws.audit ?? TARGET_DEFAULTS.aws.audit;
+    for (const p of awsRegionCoverageProblems(plan.targets.aws.region, audit)) problems.push({ ...p, severity: 'error' });
+  }
 
   for (const p of layout.policies.values()) {
     p.parts.forEach((grants, i) => {

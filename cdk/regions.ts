@@ -63,9 +63,186 @@ export const AWS_REGION_PARTITIONS: Readonly<Record<string, string>> = {
 
 export const AWS_REGIONS: readonly string[] = Object.keys(AWS_REGION_PARTITIONS);
 
+/**
+ * Every CloudFormation resource type the kit's AWS templates may declare
+ * (test/aws/regions.test.ts checks the examples declare no other).
+ */
+export const AWS_KIT_RESOURCE_TYPES: readonly string[] = [
+  'AWS::CloudWatch::Alarm',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::Role',
+  'AWS::IoT::AccountAuditConfiguration',
+  'AWS::IoT::CACertificate',
+  'AWS::IoT::Certificate',
+  'AWS::IoT::Logging',
+  'AWS::IoT::Policy',
+  'AWS::IoT::PolicyPrincipalAttachment',
+  'AWS::IoT::ProvisioningTemplate',
+  'AWS::IoT::ScheduledAudit',
+  'AWS::IoT::Thing',
+  'AWS::IoT::ThingGroup',
+  'AWS::IoT::ThingPrincipalAttachment',
+  'AWS::IoT::ThingType',
+  'AWS::IoT::TopicRule',
+  'AWS::KMS::Alias',
+  'AWS::KMS::Key',
+  'AWS::Kinesis::Stream',
+  'AWS::KinesisFirehose::DeliveryStream',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
+  'AWS::Logs::LogGroup',
+  'AWS::Logs::LogStream',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
+];
+
+/**
+ * The types of AWS_KIT_RESOURCE_TYPES that CloudFormation lacks in a region,
+ * by region, as the CloudFormation validator bundled with aws-cdk-lib knows
+ * them (`@aws-cdk/core:validateAgainstDefaultRules` refuses them at synth).
+ * Copied so that validate refuses such a region before synth, without
+ * loading the validator; test/aws/regions.test.ts recomputes it.
+ */
+export const AWS_REGION_MISSING_TYPES: Readonly<Record<string, readonly string[]>> = {
+  'af-south-1': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-east-2': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-northeast-3': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-south-2': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-southeast-3': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-southeast-4': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-southeast-6': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ap-southeast-7': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'ca-west-1': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'eu-central-2': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'eu-south-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
+  'il-central-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
+  'mx-central-1': [
+    'AWS::IoT::AccountAuditConfiguration',
+    'AWS::IoT::CACertificate',
+    'AWS::IoT::Logging',
+    'AWS::IoT::ProvisioningTemplate',
+    'AWS::IoT::ScheduledAudit',
+    'AWS::IoT::ThingGroup',
+    'AWS::IoT::ThingType',
+  ],
+  'sa-east-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
+};
+
 /** Why `region` is not a known AWS region, or undefined. Malformed names are the schema's to report. */
 export function awsRegionProblem(region: string): string | undefined {
   if (!new RegExp(AWS_REGION_PATTERN).test(region) || AWS_REGIONS.includes(region)) return undefined;
   const hint = closest(region, AWS_REGIONS);
   return `"${region}" is not an AWS region known to this kit${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}: the list comes from aws-cdk-lib's region-info; a region newer than the installed aws-cdk-lib needs an update of the kit`;
+}
+
+/** Device Defender audit's types: a region without them can still run the kit with `targets.aws.audit: false`. */
+export const AWS_AUDIT_TYPES: readonly string[] = ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'];
+
+/**
+ * What a known region cannot deploy: the kit's AWS IoT resources (thing
+ * types and groups, CA registration, logging), or only Device Defender audit,
+ * which the spec can turn off. Found at validate, not at synth.
+ */
+export function awsRegionCoverageProblems(region: string, audit: boolean): Array<{ readonly path: string; readonly message: string }> {
+  const missing = AWS_REGION_MISSING_TYPES[region] ?? [];
+  const core = missing.filter((type) => !AWS_AUDIT_TYPES.includes(type));
+  if (core.length > 0) {
+    return [
+      {
+        path: 'targets.aws.region',
+        message: `"${region}" lacks CloudFormation types the kit deploys, ${core.join(', ')} (AWS IoT Core's registry, CA registration and logging are not offered there): choose another region`,
+      },
+    ];
+  }
+  if (audit && missing.length > 0) {
+    return [
+      {
+        path: 'targets.aws.audit',
+        message: `"${region}" lacks the CloudFormation types of Device Defender audit, ${missing.join(', ')}: set targets.aws.audit to false, or choose another region`,
+      },
+    ];
+  }
+  return [];
 }

@@ -9,7 +9,7 @@
 import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../certs/device-id';
 
 /** The shape of every AWS region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`); which ones exist is the AWS backend's check. */
-export const AWS_REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$';
+export const AWS_REGION_PATTERN = '^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$';
 
 const NAME = '^[A-Za-z][A-Za-z0-9_-]*$';
 

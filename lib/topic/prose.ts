@@ -14,10 +14,12 @@ export function someOf(items: readonly string[], most = 5, separator = ', '): st
   return `${items.slice(0, most - 1).join(separator)} and ${items.length - most + 1} others`;
 }
 
-/** `someOf` with each name in double quotes, the last two joined by "and". */
+/** `someOf` with each name in double quotes. */
 export function quotedSome(items: readonly string[], most = 5): string {
-  const quoted = items.map((item) => `"${item}"`);
-  return items.length <= most ? joinAnd(quoted) : someOf(quoted, most);
+  return someOf(
+    items.map((item) => `"${item}"`),
+    most,
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ import { azureSinks, parseExisting, serviceOf } from './sink-mapping';
 import { TOPIC_PROPERTY } from './device-contract';
 import { compileEventGridFilter } from './event-grid-filter';
 import { MAX_CA_REFERENCES } from './enrollment';
+import { quotedSome } from '../../lib/topic/prose';
 
 export function checkAzurePlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
@@ -196,10 +197,14 @@ function levelsOf(topic: PlanTopic): readonly TopicLevel[] {
 export function sharedCaProblems(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const fleetsByCa = new Map<string, PlanFleet[]>();
-  for (const fleet of plan.fleets) fleetsByCa.set(fleet.certificateAuthority, [...(fleetsByCa.get(fleet.certificateAuthority) ?? []), fleet]);
+  for (const fleet of plan.fleets) {
+    const list = fleetsByCa.get(fleet.certificateAuthority);
+    if (list === undefined) fleetsByCa.set(fleet.certificateAuthority, [fleet]);
+    else list.push(fleet);
+  }
   for (const [ca, fleets] of fleetsByCa) {
     if (fleets.length < 2) continue;
-    const names = fleets.map((f) => `"${f.name}"`).join(', ');
+    const names = quotedSome(fleets.map((f) => f.name));
     const rights = new Set(fleets.map((f) => JSON.stringify(f.publish)));
     if (rights.size > 1) {
       problems.push({

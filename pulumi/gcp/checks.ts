@@ -14,6 +14,7 @@ import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { GCP_PUBSUB_ID, gcpSubscriptionId } from '../../lib/naming';
 import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
 import { DEVICE_ID_VARIABLE } from '../../lib/topic/pattern';
+import { quotedSome } from '../../lib/topic/prose';
 import {
   BRIDGE_ATTRIBUTES,
   RESERVED_ATTRIBUTE_PREFIX,
@@ -185,7 +186,7 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     if (rights.size > 1) {
       warning(
         joinPath('certificateAuthorities', listener.authority),
-        `fleets ${listener.fleets.map((f) => `"${f}"`).join(', ')} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (still only on topics with its own id at {deviceId}). Give each fleet its own CA with its own root`,
+        `fleets ${quotedSome(listener.fleets)} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (still only on topics with its own id at {deviceId}). Give each fleet its own CA with its own root`,
       );
     }
   }

@@ -105,7 +105,7 @@ test('fleets sharing a CA with JITP must each fit in one policy', () => {
   const problems = checkAwsPlan(plan);
   expect(problems).toHaveLength(1);
   expect(problems[0].path).toBe('fleets.devices');
-  expect(problems[0].message).toMatch(/needs \d+ policies, but fleets "devices" and "other" share certificate authority "main"/);
+  expect(problems[0].message).toMatch(/needs \d+ policies, but fleets "devices", "other" share certificate authority "main"/);
 });
 
 test("a split part must not take another fleet's policy name", () => {

@@ -10,6 +10,7 @@ import type { Plan } from '../../lib/plan/types';
 import { awsRuleName } from '../../lib/naming';
 import { synthesizeAwsTemplates, type SynthesizedTemplate } from '../../cdk/synth';
 import { layoutAwsPlan } from '../../cdk/layout';
+import { AWS_KIT_RESOURCE_TYPES } from '../../cdk/regions';
 import { auditIotPolicy } from '../../cdk/policy/policy-audit';
 import { IOT_POLICY_MAX_CHARS, policyLength } from '../../cdk/policy/iot-policy';
 import { EXAMPLE_NAMES, asList, examplePlan, resolved, resourcesOfType, type CfnTemplate, type ExampleName } from './helpers';
@@ -42,6 +43,13 @@ function example(name: ExampleName): Synthesized {
 }
 
 describe.each(EXAMPLE_NAMES)('%s', (name) => {
+  test('declares only resource types the region check knows (AWS_KIT_RESOURCE_TYPES)', () => {
+    const types = new Set<string>();
+    for (const template of example(name).parsed.values()) for (const r of Object.values(template.Resources ?? {})) types.add(r.Type);
+    // Custom resources are the kit's own Lambda, not a CloudFormation type a region may lack.
+    expect([...types].filter((t) => !t.startsWith('Custom::') && !AWS_KIT_RESOURCE_TYPES.includes(t))).toEqual([]);
+  });
+
   test('one file per stack: the main stack, and devices stacks only for enumerated devices', () => {
     const { plan, templates } = example(name);
     const hasDevices = plan.fleets.some((f) => f.devices.length > 0);

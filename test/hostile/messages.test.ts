@@ -55,8 +55,21 @@ describe('formats are checked before anything is generated', () => {
     ['eucentral', 'is not an AWS region name'],
     ['us-east-3', 'is not an AWS region known to this kit'],
     ['eu-centrl-1', 'did you mean "eu-central-1"'],
+    ['mx-central-1', 'lacks CloudFormation types the kit deploys, AWS::IoT::CACertificate'],
+    ['ap-southeast-7', 'choose another region'],
   ])('AWS region %j', async (region, reason) => {
     expectRefused(await validate(`region-${region.trim()}-${region.length}`, (s) => (s.targets.aws = { region })), `targets.aws.region: "${region}" `, reason);
+  });
+  test('a region without Device Defender audit: refused while audit is on, accepted with it off', async () => {
+    expectRefused(
+      await validate('region-audit-on', (s) => (s.targets.aws = { region: 'il-central-1' })),
+      'targets.aws.audit: "il-central-1" lacks the CloudFormation types of Device Defender audit',
+    );
+    const off = await validate('region-audit-off', (s) => (s.targets.aws = { region: 'il-central-1', audit: false }));
+    expect(off.code).toBe(0);
+  });
+  test('a region of another partition with a longer prefix (eusc-de-east-1) is a region name', async () => {
+    expect((await validate('region-eusc', (s) => (s.targets.aws = { region: 'eusc-de-east-1' }))).code).toBe(0);
   });
   test.each([
     ['300.1.2.3/24', 'must be a number from 0 to 255'],

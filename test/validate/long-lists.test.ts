@@ -12,7 +12,7 @@ import { BASE_DIR, baseSpec, type Mutable } from '../helpers/base-spec';
 describe('someOf and quotedSome', () => {
   it('lists every name up to the limit', () => {
     expect(someOf(['a', 'b', 'c'], 3)).toBe('a, b, c');
-    expect(quotedSome(['a', 'b', 'c'], 3)).toBe('"a", "b" and "c"');
+    expect(quotedSome(['a', 'b', 'c'], 3)).toBe('"a", "b", "c"');
     expect(quotedSome(['a'])).toBe('"a"');
   });
 

@@ -112,7 +112,7 @@ function onUnhandledRejection(handler: (reason: unknown) => void): () => void {
 const PROMISE_TRACE_FILE = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
 
 /**
- * Leaves the SDK's per-promise traces unformatted and source maps off until the returned function restores both;
+ * Leaves the SDK's per-promise traces uncaptured and source maps off until the returned function restores both;
  * nothing changes under PULUMI_DEBUG_PROMISE_LEAKS. Also used by bench/baseline-pulumi.ts, so the bench's baseline
  * runs under the same conditions as the kit.
  */
@@ -120,11 +120,17 @@ export function quietPromiseTraces(): () => void {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS !== undefined) return () => undefined;
   const sourceMaps = process.sourceMapsEnabled;
   const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
   process.setSourceMapsEnabled(false);
   Error.prepareStackTrace = skipPromiseTraces(prepare);
+  // Unformatted, the traces were still captured: V8 walks the stack when the Error is made, which was 15-18% of
+  // the CPU time of a GCP synthesis (300 routes; 1,000 topics). No frames are captured while the program runs;
+  // an error it throws keeps its message, which is what the kit reports.
+  Error.stackTraceLimit = 0;
   return () => {
     process.setSourceMapsEnabled(sourceMaps);
     Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
   };
 }
 

@@ -130,10 +130,10 @@ test('two resources with the same type and name are refused', async () => {
 /**
  * Under tsx (as the CLI runs), source maps are on, and the Pulumi SDK formats a
  * stack trace for each promise it creates: while the program runs the runner
- * leaves those traces empty and turns source maps off, keeps every other
- * trace, and restores both after, also when the run fails.
+ * captures no frames and turns source maps off (errors keep their message),
+ * and restores both after, also when the run fails.
  */
-test('Pulumi promise traces are skipped while the program runs, other traces kept, all restored after', () => {
+test('Pulumi promise traces are skipped while the program runs, messages kept, all restored after', () => {
   const script = `
     const pulumi = require('@pulumi/pulumi');
     const { debuggablePromise } = require('@pulumi/pulumi/runtime/debuggable');
@@ -146,21 +146,24 @@ test('Pulumi promise traces are skipped while the program runs, other traces kep
       seen.push({
         maps: process.sourceMapsEnabled,
         pulumiTrace: promiseTrace(),
-        ownTrace: new Error('mine').stack.startsWith('Error: mine') && new Error('mine').stack.includes(' at '),
+        ownMessage: new Error('mine').stack.startsWith('Error: mine'),
+        ownFrames: new Error('mine').stack.includes(' at '),
       });
       new Thing(name, {}, r);
     };
     (async () => {
-      const before = { maps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace };
+      const before = { maps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
+      const restored = () => process.sourceMapsEnabled && Error.prepareStackTrace === before.prepare && Error.stackTraceLimit === before.limit;
       await runUnderMocks(program('good'), { cloud });
-      const afterGood = process.sourceMapsEnabled && Error.prepareStackTrace === before.prepare;
-      await runUnderMocks(program('bad'), { cloud, timeoutMs: 5000 }).catch(() => undefined);
-      const after = process.sourceMapsEnabled && Error.prepareStackTrace === before.prepare;
+      const afterGood = restored();
+      const failure = await runUnderMocks(program('bad'), { cloud, timeoutMs: 5000 }).then(() => 'resolved', (e) => String(e && e.message));
+      const after = restored() && failure.includes('no');
       const outside = promiseTrace().includes(' at ');
       console.log(JSON.stringify({ before: before.maps, afterGood, after, outside, seen }));
     })().catch((e) => console.log("ERR " + e.stack));`;
   const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
   const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
-  const during = { maps: false, pulumiTrace: '', ownTrace: true };
+  // While the program runs no frames are captured at all (the SDK's traces cost 15-18% of a synthesis); messages stay.
+  const during = { maps: false, pulumiTrace: 'Error', ownMessage: true, ownFrames: false };
   expect(JSON.parse(line ?? 'null')).toEqual({ before: true, afterGood: true, after: true, outside: true, seen: [during, during] });
 });

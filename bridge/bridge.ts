@@ -274,7 +274,7 @@ export class Bridge {
     this.metrics.commandsInFlight++;
     if (message.deliveryAttempt > 1) this.metrics.redelivered++;
     try {
-      const t = translateCommand(source, message.attributes);
+      const t = translateCommand(source, message.attributes, message.data.length);
       if (t.kind === 'dead-letter') {
         const attributes = { ...message.attributes, [BRIDGE_ATTRIBUTES.topic]: source.topic.plan.name, iotkit_subscription: source.subscriptionId };
         await this.publish(gcpBridgeDeadLetterTopicId(this.plan.name), message.data, deadLetterAttributes(attributes, t.reason));

@@ -10,7 +10,14 @@
  */
 import type { Plan, PlanTopic } from '../lib/plan/types';
 import { DEVICE_ID_VARIABLE, instantiate, parseTopicPattern, type TopicPattern } from '../lib/topic';
-import { BRIDGE_ATTRIBUTES, gcpCommandSubscriptionId, gcpRepublishSubscriptionId, variableAttribute } from '../lib/bridge-contract';
+import {
+  BRIDGE_ATTRIBUTES,
+  BROKER_MAX_PACKET_BYTES,
+  gcpCommandSubscriptionId,
+  gcpRepublishSubscriptionId,
+  mqttPublishPacketBytes,
+  variableAttribute,
+} from '../lib/bridge-contract';
 
 export interface DeviceBoundTopic {
   readonly plan: PlanTopic;
@@ -77,7 +84,7 @@ export function pullSources(plan: Plan, shard: number): PullSource[] {
 }
 
 /** The MQTT publish for one pulled message, or why it cannot be delivered. */
-export function translateCommand(source: PullSource, attributes: Readonly<Record<string, string>>): CommandTranslation {
+export function translateCommand(source: PullSource, attributes: Readonly<Record<string, string>>, dataBytes = 0): CommandTranslation {
   const { topic } = source;
   const variables: Record<string, string> = {};
   for (const name of topic.pattern.variables) {
@@ -96,6 +103,11 @@ export function translateCommand(source: PullSource, attributes: Readonly<Record
   const device = variables[DEVICE_ID_VARIABLE];
   if (topic.devices !== undefined && device !== undefined && !topic.devices.has(device)) {
     return { kind: 'dead-letter', reason: `device "${device}" is in no fleet that subscribes to "${topic.plan.name}"` };
+  }
+  // The broker disconnects a client sending a larger packet: the command would come back from Pub/Sub, and be sent again, forever.
+  const packet = mqttPublishPacketBytes(Buffer.byteLength(mqttTopic, 'utf8'), dataBytes, topic.qos);
+  if (packet > BROKER_MAX_PACKET_BYTES) {
+    return { kind: 'dead-letter', reason: `the command makes an MQTT packet of ${packet} bytes: the broker accepts at most ${BROKER_MAX_PACKET_BYTES}` };
   }
   return { kind: 'publish', mqttTopic, qos: topic.qos, retain: topic.plan.retain };
 }

@@ -9,7 +9,14 @@ import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
 import { DEVICE_ID_VARIABLE, extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
 import { invalidUtf8Reason } from '../lib/input/utf8';
-import { BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId, gcpTopicId, isReservedAttribute, variableAttribute } from '../lib/bridge-contract';
+import {
+  BRIDGE_ATTRIBUTES,
+  BROKER_MAX_PACKET_BYTES,
+  gcpBridgeDeadLetterTopicId,
+  gcpTopicId,
+  isReservedAttribute,
+  variableAttribute,
+} from '../lib/bridge-contract';
 
 /** Pub/Sub allows at most 100 attributes per message and 1024 bytes per value. */
 const PUBSUB_MAX_ATTRIBUTES = 100;
@@ -87,6 +94,17 @@ export function translateDeviceMessage(
 ): Translation {
   const deadLetterTopicId = gcpBridgeDeadLetterTopicId(plan.name);
   const base: Record<string, string> = { [BRIDGE_ATTRIBUTES.mqttTopic]: mqttTopic, [BRIDGE_ATTRIBUTES.qos]: String(qos) };
+  // The broker refuses larger packets. Should a broker be configured otherwise, a message Pub/Sub refuses must not
+  // be retried forever (nor its dead letter): its first bytes are dead-lettered, with the reason.
+  if (payload.length > BROKER_MAX_PACKET_BYTES) {
+    return {
+      kind: 'dead-letter',
+      topicId: deadLetterTopicId,
+      data: payload.subarray(0, BROKER_MAX_PACKET_BYTES),
+      reason: `payload is ${payload.length} bytes, over the ${BROKER_MAX_PACKET_BYTES} one Pub/Sub message carries with its attributes: the dead letter holds its first ${BROKER_MAX_PACKET_BYTES} bytes`,
+      attributes: base,
+    };
+  }
   const hinted = hint !== undefined ? extractVariables(hint.pattern, mqttTopic) : undefined;
   const found = hint !== undefined && hinted !== undefined ? { topic: hint, variables: hinted } : findDeviceTopic(topics, mqttTopic);
   if (found === undefined) {

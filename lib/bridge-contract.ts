@@ -20,6 +20,30 @@ export const BRIDGE_LISTENER_PORT = 1883;
 /** Port of the broker's TLS listener for devices (client certificates required). */
 export const DEVICE_LISTENER_PORT = 8883;
 
+/**
+ * The largest MQTT packet the GCP broker accepts (Mosquitto `max_packet_size`;
+ * a client sending a larger one is disconnected, its message unacknowledged).
+ * Pub/Sub refuses a message over 10 MB, data and attributes together: a larger
+ * device message could never be handed on, not even dead-lettered, and the
+ * bridge would retry it forever. 9 MiB of packet leaves room for the
+ * attributes the bridge adds (at most 100 of 256 + 1,024 bytes). Commands
+ * larger than a packet can carry are dead-lettered by the bridge.
+ */
+export const BROKER_MAX_PACKET_BYTES = 9 * 1024 * 1024;
+
+/**
+ * The size of an MQTT 5 PUBLISH packet with this topic and payload, as the
+ * broker counts it against `max_packet_size`: fixed header, topic, packet
+ * id (QoS 1 and 2), properties (the kit sends none; a broker adds at most a
+ * subscription identifier when delivering) and payload.
+ */
+export function mqttPublishPacketBytes(topicBytes: number, payloadBytes: number, qos: 0 | 1 | 2): number {
+  const PROPERTIES = 1 + 5; // property length, and room for one subscription identifier
+  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + PROPERTIES + payloadBytes;
+  const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+  return 1 + lengthBytes + remaining;
+}
+
 /** Every attribute the kit sets starts with this; device-supplied attributes never may. */
 export const RESERVED_ATTRIBUTE_PREFIX = 'iotkit_';
 

@@ -19,7 +19,7 @@ import { createDevice, createServer, initPki, loadIssuingCa } from '../../lib/ce
 import { issueDeviceCertificate } from '../../lib/certs/device';
 import { certificatePem } from '../../lib/certs/issue';
 import { DEFAULT_KEY, exportPrivateKeyPem, generateKeyPair } from '../../lib/certs/keys';
-import { BRIDGE_SHARE_GROUP } from '../../lib/bridge-contract';
+import { BROKER_MAX_PACKET_BYTES, mqttPublishPacketBytes, BRIDGE_SHARE_GROUP } from '../../lib/bridge-contract';
 import { makeTempDir, read, removeDir } from '../certs/helpers';
 import { describeWithMosquitto, startGeneratedBroker, type RunningBroker } from './mosquitto-harness';
 
@@ -264,6 +264,30 @@ describeWithMosquitto('generated Mosquitto configuration in a real broker', () =
       observed.got.length = 0;
     }
   });
+
+  test('a message of the largest packet the broker accepts arrives; one byte more disconnects its sender, and nothing arrives', async () => {
+    const topic = 'site/a/s-1/telemetry';
+    // Mosquitto counts a packet as its first byte plus the remaining length; the device speaks MQTT 3.1.1 (no
+    // properties): topic length, topic, packet id, payload. The bridge's own count is never below it.
+    const fits = BROKER_MAX_PACKET_BYTES - 1 - (2 + topic.length + 2);
+    expect(mqttPublishPacketBytes(topic.length, fits + 1, 1)).toBeGreaterThan(BROKER_MAX_PACKET_BYTES);
+    const s1 = await connectDevice('plant', 'plant/s-1', 's-1');
+    try {
+      const arrived = observed.until(topic);
+      await s1.publishAsync(topic, Buffer.alloc(fits, 0x61), { qos: 1 });
+      await arrived;
+      expect(observed.got.map((m) => m.length)).toEqual([topic.length + 1 + fits]);
+      observed.got.length = 0;
+      const closed = new Promise<void>((resolve) => s1.once('close', () => resolve()));
+      s1.publish(topic, Buffer.alloc(fits + 1, 0x62), { qos: 1 });
+      await closed;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(observed.got).toEqual([]);
+    } finally {
+      s1.end(true);
+      observed.got.length = 0;
+    }
+  }, 20000);
 });
 
 describeWithMosquitto('a spec with no retained topic', () => {

@@ -25,7 +25,7 @@
  * subscriptions (measured on 2.0.11), so the bridge ACL names plain topics.
  */
 import type { Plan, PlanTopic } from '../../../lib/plan/types';
-import { BRIDGE_LISTENER_PORT, BRIDGE_MQTT_USERNAME } from '../../../lib/bridge-contract';
+import { BRIDGE_LISTENER_PORT, BRIDGE_MQTT_USERNAME, BROKER_MAX_PACKET_BYTES } from '../../../lib/bridge-contract';
 import { deviceListeners, type DeviceListener } from '../layout';
 
 /** Where the files live on a broker VM (the startup script writes them there). */
@@ -91,6 +91,8 @@ function mosquittoConf(plan: Plan, listeners: readonly DeviceListener[], ports: 
     // queued per client) drops QoS 1 messages beyond it. Not 0 ("no maximum"): Mosquitto 2.0.11 then stopped
     // delivering to a subscriber of another listener in our broker test. Memory is the limit (docs/gcp.md).
     'max_queued_messages 1000000',
+    // Every message a device may publish must fit one Pub/Sub message (lib/bridge-contract.ts); larger ones disconnect their sender.
+    `max_packet_size ${BROKER_MAX_PACKET_BYTES}`,
     ...(retained
       ? ['# Some topics are declared retained: Mosquitto cannot allow retain per topic, so any writable topic may be retained (docs/gcp.md).']
       : ['# No topic is declared retained: a retained publish is refused and its sender disconnected.', 'retain_available false']),

@@ -198,7 +198,11 @@ export const SPEC_JSON_SCHEMA = {
       additionalProperties: false,
       properties: {
         ...TARGET_BASE,
-        location: { type: 'string' },
+        location: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9]*$',
+          description: 'Azure location: is not an Azure location name (like "westeurope" or "eastus2": lower-case letters and digits).',
+        },
         sku: { enum: ['B1', 'B2', 'B3', 'S1', 'S2', 'S3'] },
         capacity: { type: 'integer', minimum: 1 },
         acceptRetainLoss: { type: 'boolean', description: 'Deliver retained topics without retention on IoT Hub.' },
@@ -213,8 +217,16 @@ export const SPEC_JSON_SCHEMA = {
       additionalProperties: false,
       properties: {
         ...TARGET_BASE,
-        region: { type: 'string' },
-        project: { type: 'string' },
+        region: {
+          type: 'string',
+          pattern: '^[a-z]+-[a-z]+[0-9]+$',
+          description: 'GCP region: is not a GCP region name (like "europe-west1" or "us-central1").',
+        },
+        project: {
+          type: 'string',
+          pattern: '^([a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$',
+          description: 'GCP project: is not a GCP project id (6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-").',
+        },
         brokerInstances: { type: 'integer', minimum: 1 },
         kmsKeyName: { type: 'string' },
         maxDeliveryAttempts: { type: 'integer' },

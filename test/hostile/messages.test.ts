@@ -60,6 +60,28 @@ describe('formats are checked before anything is generated', () => {
   ])('AWS region %j', async (region, reason) => {
     expectRefused(await validate(`region-${region.trim()}-${region.length}`, (s) => (s.targets.aws = { region })), `targets.aws.region: "${region}" `, reason);
   });
+  test.each([
+    ['azure', 'location', '', 'is not an Azure location name'],
+    ['azure', 'location', 'West Europe', 'is not an Azure location name'],
+    ['azure', 'location', 'westeurope\n', 'is not an Azure location name'],
+    ['gcp', 'region', '', 'is not a GCP region name'],
+    ['gcp', 'region', 'europe-west', 'is not a GCP region name'],
+    ['gcp', 'region', 'Europe-West1', 'is not a GCP region name'],
+    ['gcp', 'project', 'My-Project', 'is not a GCP project id'],
+    ['gcp', 'project', 'short', 'is not a GCP project id'],
+    ['gcp', 'project', 'ends-with-', 'is not a GCP project id'],
+    ['gcp', 'project', '', 'is not a GCP project id'],
+  ])('targets.%s.%s %j', async (cloud, field, value, reason) => {
+    const run = await validate(`target-${cloud}-${field}-${value.replace(/\W/g, '_')}`, (s) => (s.targets[cloud] = { [field]: value }));
+    expectRefused(run, `targets.${cloud}.${field}: ${JSON.stringify(value)} ${reason}`);
+  });
+  test.each([
+    ['azure', { location: 'germanywestcentral' }],
+    ['gcp', { region: 'northamerica-northeast1', project: 'my-iot-project-42' }],
+    ['gcp', { project: 'example.com:my-project' }],
+  ])('targets.%s %j is accepted', async (cloud, target) => {
+    expect((await validate(`target-ok-${cloud}-${Object.values(target).join('_').replace(/\W/g, '_')}`, (s) => (s.targets[cloud] = target))).code).toBe(0);
+  });
   test('a region without Device Defender audit: refused while audit is on, accepted with it off', async () => {
     expectRefused(
       await validate('region-audit-on', (s) => (s.targets.aws = { region: 'il-central-1' })),

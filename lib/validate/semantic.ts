@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
 import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
-import { parseTopicPattern, type TopicPattern } from '../topic/pattern';
+import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicPattern } from '../topic/pattern';
+import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
 import { CertificateFileError } from '../certs/errors';
@@ -13,7 +14,7 @@ import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
-import { someOf } from '../topic/prose';
+import { quote, someOf } from '../topic/prose';
 import { jsonSchemaProblem } from './payload-schema';
 import { overlapMessage, topicOverlaps } from './topic-overlap';
 import { checkNameCollisions } from './name-collisions';
@@ -289,12 +290,12 @@ function parseRouteFilter(text: string, at: string, problems: ProblemList): Filt
   }
 }
 
-function refsOf(expr: FilterExpr): Array<{ ref: FilterRef; comparedTo: unknown[] }> {
+function refsOf(expr: FilterExpr): Array<{ ref: FilterRef; comparedTo: unknown[]; equality?: 'compare' | 'in' }> {
   switch (expr.type) {
     case 'compare':
-      return [{ ref: expr.left, comparedTo: [expr.right] }];
+      return [{ ref: expr.left, comparedTo: [expr.right], equality: expr.op === '=' || expr.op === '!=' ? 'compare' : undefined }];
     case 'in':
-      return [{ ref: expr.left, comparedTo: [...expr.values] }];
+      return [{ ref: expr.left, comparedTo: [...expr.values], equality: 'in' }];
     case 'exists':
       return [{ ref: expr.ref, comparedTo: [] }];
     case 'and':
@@ -312,7 +313,7 @@ function checkFilterRefs(expr: FilterExpr, topicName: string, topic: TopicSpec, 
     reported.add(message);
     problems.error(at, message);
   };
-  for (const { ref, comparedTo } of refsOf(expr)) {
+  for (const { ref, comparedTo, equality } of refsOf(expr)) {
     if (ref.kind === 'payload') {
       if ((topic.format ?? 'json') === 'binary') {
         once(
@@ -329,8 +330,24 @@ function checkFilterRefs(expr: FilterExpr, topicName: string, topic: TopicSpec, 
       if (comparedTo.some((v) => typeof v !== 'string')) {
         once(`topic.${ref.variable} is a string (topic levels are text): compare it to a quoted value`);
       }
+      // A value no level can hold makes "=" never true and "!=" always true: a route that never or always fires.
+      for (const value of equality !== undefined ? comparedTo : []) {
+        const why = typeof value === 'string' ? notALevelValue(value, ref.variable) : undefined;
+        if (why === undefined) continue;
+        const effect = equality === 'in' ? 'that value of the list never matches: remove it' : 'so this comparison has the same result for every message';
+        once(`topic.${ref.variable} is never ${quote(value as string)}: ${why}; ${effect}`);
+      }
     }
   }
+}
+
+/** Why no instance of a topic level variable can hold `value`, or undefined when one can. */
+function notALevelValue(value: string, variable: string): string | undefined {
+  if (value === '') return 'a topic level variable is never empty';
+  if (value.includes('/')) return 'a topic level holds no "/"';
+  if (value.includes('+') || value.includes('#')) return 'a topic name holds no MQTT wildcard ("+", "#")';
+  if (variable === DEVICE_ID_VARIABLE && !DEVICE_ID_PATTERN.test(value)) return 'it is not a valid device id';
+  return undefined;
 }
 
 function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList): Map<string, string> {

@@ -1,0 +1,59 @@
+/**
+ * A route filter comparing a topic variable with a value no topic level can
+ * hold ("", "/", MQTT wildcards, a device id with other characters) never
+ * or always fires: refused with the reason, for "=", "!=" and "in".
+ */
+import { compileSpec } from '../../lib/compile';
+import { SpecError, formatProblem } from '../../lib/validate/problem';
+import type { Spec } from '../../lib/spec/types';
+import { BASE_DIR, baseSpec, type Mutable } from '../helpers/base-spec';
+
+function errorsFor(filter: string): string[] {
+  const spec = baseSpec() as Mutable<Spec>;
+  spec.targets = { gcp: {} };
+  spec.routes[1].filter = filter;
+  try {
+    compileSpec(spec, { baseDir: BASE_DIR });
+    return [];
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    return e.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  }
+}
+
+const NEVER: Array<[string, string, string]> = [
+  ['room', '', 'never empty'],
+  ['room', 'a/b', 'holds no "/"'],
+  ['room', '/', 'holds no "/"'],
+  ['room', 'a+', 'no MQTT wildcard'],
+  ['room', '#', 'no MQTT wildcard'],
+  ['deviceId', 'a.b', 'not a valid device id'],
+  ['deviceId', 'x'.repeat(129), 'not a valid device id'],
+  ['deviceId', 'dev 1', 'not a valid device id'],
+];
+
+describe.each(NEVER)('topic.%s compared with %j', (variable, value, reason) => {
+  const literal = `'${value}'`;
+  test.each([
+    [`topic.${variable} = ${literal}`, 'the same result for every message'],
+    [`topic.${variable} != ${literal}`, 'the same result for every message'],
+    [`topic.${variable} in ('ok-1', ${literal})`, 'that value of the list never matches'],
+    [`temperature > 3 and not (topic.${variable} = ${literal})`, 'the same result for every message'],
+  ])('%s is refused', (filter, effect) => {
+    const errors = errorsFor(filter);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`routes[1].filter: topic.${variable} is never`);
+    expect(errors[0]).toContain(reason);
+    expect(errors[0]).toContain(effect);
+  });
+});
+
+test.each([
+  "topic.room = 'kitchen'",
+  "topic.room in ('a', 'b-2', 'C:3', 'é')",
+  "topic.deviceId = 'dev-1'",
+  "topic.deviceId != 'gateway:42_a'",
+  "topic.room = 'a.b'",
+])('%s is accepted', (filter) => {
+  expect(errorsFor(filter)).toEqual([]);
+});

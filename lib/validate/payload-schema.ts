@@ -1,6 +1,7 @@
 import type { default as AjvClass, Options, ValidateFunction } from 'ajv';
 import { UserError } from '../errors';
 import { linearRegExpEngine } from './linear-regexp';
+import { cycleProblem, nonDescendingCycle } from './schema-ref-cycle';
 
 // A separate instance: payload schemas are user documents and must not be
 // able to register ids in the instance that checks specs. Made on first use:
@@ -20,6 +21,8 @@ const AJV_OPTIONS: Options = { allErrors: true, strict: false, code: { regExp: l
 
 /** Why a topic's payload schema is not a usable JSON Schema, or undefined when it is. */
 export function jsonSchemaProblem(schema: object): string | undefined {
+  const cycle = nonDescendingCycle(schema);
+  if (cycle !== undefined) return cycleProblem(cycle);
   ajv ??= new (loadAjv())(AJV_OPTIONS);
   try {
     ajv.compile(schema);

@@ -6,11 +6,11 @@
  * ask for a CA certificate. Other requested extensions and subject attributes
  * are ignored: the device profile decides them.
  */
-import { createPublicKey } from 'node:crypto';
 import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
 import { x509 } from './x509';
 import { CertificateFileError } from './errors';
 import { isValidDeviceId, DEVICE_ID_RULE } from './device-id';
+import { checkDeviceKey } from './device-key';
 
 export type X509Csr = InstanceType<typeof x509.Pkcs10CertificateRequest>;
 
@@ -82,25 +82,6 @@ export async function parseDeviceCsr(pem: string, source: string): Promise<Devic
 }
 
 function checkCsrKey(csr: X509Csr, fail: (message: string) => never): string {
-  let type: string | undefined;
-  let details: { modulusLength?: number; namedCurve?: string } | undefined;
-  try {
-    const key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
-    type = key.asymmetricKeyType;
-    details = key.asymmetricKeyDetails;
-  } catch {
-    return fail('has a public key of an unsupported type');
-  }
-  if (type === 'ec') {
-    const curves: { readonly [name: string]: string } = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-    const curve = details?.namedCurve;
-    if (curve === undefined || curves[curve] === undefined) return fail(`has an ECDSA key on curve ${curve ?? 'unknown'}: use P-256 or P-384`);
-    return `ECDSA ${curves[curve]}`;
-  }
-  if (type === 'rsa') {
-    const bits = details?.modulusLength ?? 0;
-    if (bits < 2048) return fail(`has a weak key (RSA ${bits}): use RSA 2048 or more, or ECDSA P-256`);
-    return `RSA ${bits}`;
-  }
-  return fail(`has a ${type ?? 'unknown'} key: use ECDSA P-256 or RSA 2048+, which every cloud accepts`);
+  const checked = checkDeviceKey(new Uint8Array(csr.publicKey.rawData));
+  return checked.ok ? checked.algorithm : fail(checked.problem);
 }

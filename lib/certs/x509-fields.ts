@@ -85,15 +85,30 @@ function serialHex(bytes: Uint8Array): string {
 
 /** The subject of a PKCS#10 certificate signing request. Throws DerError when the bytes are not one. */
 export function readCsrSubject(der: Uint8Array): NameJson {
+  return readCsrParts(der).subject;
+}
+
+/** What proves a CSR: the signed bytes (certificationRequestInfo), the key that must verify them, the algorithm and the signature. */
+export interface CsrParts {
+  readonly subject: NameJson;
+  /** SubjectPublicKeyInfo, DER. */
+  readonly publicKey: Uint8Array;
+  readonly signed: Uint8Array;
+  readonly signatureAlgorithm: string;
+  readonly signature: Uint8Array;
+}
+
+export function readCsrParts(der: Uint8Array): CsrParts {
   const [info, algorithm, signature] = DerElement.decode(der, 'certificate request').items('certificate request');
   if (info === undefined || algorithm === undefined || signature === undefined) throw new DerError('certificate request: too few fields');
-  algorithm.items('signatureAlgorithm')[0]?.oid('signatureAlgorithm');
-  signature.bits('signature');
+  const signatureAlgorithm = algorithm.items('signatureAlgorithm')[0]?.oid('signatureAlgorithm');
+  if (signatureAlgorithm === undefined) throw new DerError('signatureAlgorithm: too few fields');
+  const signatureBits = signature.bits('signature');
   const [version, subject, publicKey] = info.items('certificationRequestInfo');
   if (version === undefined || subject === undefined || publicKey === undefined) throw new DerError('certificationRequestInfo: too few fields');
   version.integerBytes('version');
   publicKey.items('subjectPKInfo');
-  return nameFromDer(subject);
+  return { subject: nameFromDer(subject), publicKey: publicKey.encoded, signed: info.encoded, signatureAlgorithm, signature: signatureBits };
 }
 
 /** Extensions by OID, each the content of its OCTET STRING; the first of a repeated OID wins. */

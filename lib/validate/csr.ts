@@ -1,7 +1,9 @@
 import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
 import { DerError, pemBodyBytes, pemEncode } from '../certs/der';
 import { nameField } from '../certs/rfc4514';
-import { readCsrSubject } from '../certs/x509-fields';
+import { createPublicKey, verify } from 'node:crypto';
+import { readCsrParts, type CsrParts } from '../certs/x509-fields';
+import { checkDeviceKey } from '../certs/device-key';
 
 /** A problem reading a CSR file; the message never holds file contents. */
 export class CsrFileError extends Error {}
@@ -28,14 +30,43 @@ export function readCsrFile(file: string): ParsedCsr {
   const match = CSR_PEM.exec(text);
   if (match === null) throw new CsrFileError(`${file} is not a PEM certificate signing request`);
   const der = pemBodyBytes(match[0].replace(/-----[A-Z ]+-----/g, ''));
-  let commonName: string | undefined;
+  let parts: CsrParts;
   try {
     if (der === undefined) throw new DerError('not base64');
-    commonName = nameField(readCsrSubject(der), 'CN')[0];
+    parts = readCsrParts(der);
   } catch (e) {
     if (!(e instanceof DerError)) throw e;
     throw new CsrFileError(`${file} holds a malformed certificate signing request`);
   }
+  // What `iotkit certs sign` checks, before the CSR reaches a template (AWS IoT signs it at deploy, or refuses it there).
+  const key = checkDeviceKey(parts.publicKey);
+  if (!key.ok) throw new CsrFileError(`${file} ${key.problem}`);
+  const proof = proofProblem(parts);
+  if (proof !== undefined) throw new CsrFileError(`${file} ${proof}`);
+  const commonName = nameField(parts.subject, 'CN')[0];
   // One label and 64-column base64, whatever the file had (`NEW CERTIFICATE REQUEST`, other line lengths).
   return { pem: pemEncode('CERTIFICATE REQUEST', der), commonName };
+}
+
+/** Hash of each signature algorithm a device CSR may use (PKCS #1 v1.5 RSA and ECDSA, SHA-2). */
+const SIGNATURE_HASHES: { readonly [oid: string]: string } = {
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+};
+
+/** Why the CSR does not prove possession of its key (its signature does not verify with it), or undefined. */
+function proofProblem(parts: CsrParts): string | undefined {
+  const hash = SIGNATURE_HASHES[parts.signatureAlgorithm];
+  if (hash === undefined) return `is signed with algorithm ${parts.signatureAlgorithm}: sign it with SHA-256 (RSA PKCS #1 v1.5 or ECDSA)`;
+  let verified = false;
+  try {
+    verified = verify(hash, parts.signed, createPublicKey({ key: Buffer.from(parts.publicKey), format: 'der', type: 'spki' }), parts.signature);
+  } catch {
+    verified = false;
+  }
+  return verified ? undefined : 'has a signature that does not verify: it was altered, or not signed with the key it carries';
 }

@@ -8,7 +8,7 @@ import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
 import { CertificateFileError } from '../certs/errors';
-import { checkCertificate, verifyChain } from '../certs/check';
+import { checkCertificate, issuedBy, verifyChain } from '../certs/check';
 import { readCsrFile, CsrFileError } from './csr';
 import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
@@ -350,6 +350,25 @@ function notALevelValue(value: string, variable: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A verification certificate proves to AWS IoT that whoever registers a CA
+ * holds its key: the CA it was issued by is registered in DEFAULT mode. One
+ * that no listed certificate issued was silently ignored (every CA then
+ * registered without proof, SNI_ONLY), and an expired one fails the deploy.
+ */
+function verificationProblems(cert: ParsedCertificate, cas: readonly ParsedCertificate[], now: Date): string[] {
+  const problems: string[] = [];
+  if (now.getTime() < cert.notBefore.getTime()) problems.push(`is not valid before ${cert.notBefore.toISOString().slice(0, 10)}: AWS IoT refuses it`);
+  if (now.getTime() > cert.notAfter.getTime())
+    problems.push(`expired on ${cert.notAfter.toISOString().slice(0, 10)}: AWS IoT refuses it; issue a new one from the CA`);
+  if (cas.length > 0 && !cas.some((ca) => issuedBy(cert, ca))) {
+    problems.push(
+      `is signed by none of this authority's certificates (its issuer is ${cert.issuer}): it proves no CA key, and every certificate would be registered without proof (SNI_ONLY); issue it from the CA certificate to verify`,
+    );
+  }
+  return problems;
+}
+
 function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList): Map<string, string> {
   const csrs = new Map<string, string>();
   const deviceOwner = new Map<string, string>();
@@ -451,7 +470,10 @@ function checkAuthorities(
     if (ca.awsVerificationCertificate !== undefined) {
       const at = joinPath('certificateAuthorities', name, 'awsVerificationCertificate');
       const cert = readCert(ca.awsVerificationCertificate, options.baseDir, at, problems);
-      if (cert !== undefined) awsVerificationCertificates.set(name, cert);
+      if (cert !== undefined) {
+        awsVerificationCertificates.set(name, cert);
+        verificationProblems(cert, certs, options.now).forEach((m) => problems.error(at, `${ca.awsVerificationCertificate} ${m}`));
+      }
     }
     if (!usedCas.has(name)) problems.warning(joinPath('certificateAuthorities', name), 'no fleet uses this certificate authority');
   }

@@ -4,6 +4,7 @@ import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
 import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
 import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicPattern } from '../topic/pattern';
+import { unpairedSurrogates } from '../topic/mqtt-string';
 import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
@@ -346,6 +347,8 @@ function notALevelValue(value: string, variable: string): string | undefined {
   if (value === '') return 'a topic level variable is never empty';
   if (value.includes('/')) return 'a topic level holds no "/"';
   if (value.includes('+') || value.includes('#')) return 'a topic name holds no MQTT wildcard ("+", "#")';
+  if (value.includes('\u0000')) return 'an MQTT topic holds no U+0000';
+  if (unpairedSurrogates(value).length > 0) return 'an MQTT topic is UTF-8 text, which holds no unpaired surrogate';
   if (variable === DEVICE_ID_VARIABLE && !DEVICE_ID_PATTERN.test(value)) return 'it is not a valid device id';
   return undefined;
 }

@@ -30,6 +30,8 @@ const NEVER: Array<[string, string, string]> = [
   ['deviceId', 'a.b', 'not a valid device id'],
   ['deviceId', 'x'.repeat(129), 'not a valid device id'],
   ['deviceId', 'dev 1', 'not a valid device id'],
+  ['room', 'a\\u0000b', 'holds no U+0000'],
+  ['room', '\\uD800', 'no unpaired surrogate'],
 ];
 
 describe.each(NEVER)('topic.%s compared with %j', (variable, value, reason) => {

@@ -26,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Cloud } from '../lib/spec/types';
-import { copyCaFiles, generateSpec, type SpecSize } from './generate';
+import { copyCaFiles, generateSpec, generateTopicSpec, type SpecSize } from './generate';
 import { BASELINE_LOADS_TYPESCRIPT } from './env';
 
 const ROOT = path.join(__dirname, '..');
@@ -266,6 +266,44 @@ function table(rows: readonly Row[]): string {
   return [fmt(head), fmt(head.map(() => '---')), ...lines.map(fmt)].join('\n');
 }
 
+/** Topic counts for the plan-check rows: each 4 times the last, so linear growth reads 1.0. */
+const CHECK_SIZES = [1000, 4000, 16000];
+
+interface CheckRow {
+  readonly topics: number;
+  readonly kit: Measure;
+}
+
+/** `iotkit validate` on specs of growing topic counts: the checks that compare topics with topics must grow linearly. */
+function runCheckRows(runs: number): CheckRow[] {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-bench-checks-'));
+  try {
+    copyCaFiles(scratch, ROOT);
+    return CHECK_SIZES.map((topics) => {
+      const specFile = path.join(scratch, `topics-${topics}.json`);
+      fs.writeFileSync(specFile, JSON.stringify(generateTopicSpec(topics)));
+      const ms = Array.from({ length: runs }, () => measure(['bin/iotkit.js', 'validate', '--spec', specFile], `iotkit validate (${topics} topics)`));
+      const row = { topics, kit: { wall: median(ms.map((m) => m.wall)), cpu: median(ms.map((m) => m.cpu)), rssMb: Math.max(...ms.map((m) => m.rssMb)) } };
+      process.stdout.write(`  checks ${topics} topics: ${row.kit.wall.toFixed(1)} s (cpu ${row.kit.cpu.toFixed(1)} s, ${row.kit.rssMb.toFixed(0)} MB)\n`);
+      return row;
+    });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function checkTable(rows: readonly CheckRow[]): string {
+  const head = ['plan checks (iotkit validate, GCP)', 'topics', 'wall s', 'cpu s', 'peak MB', 'growth (cpu)'];
+  const lines = rows.map((r, i) => {
+    const prev = rows[i - 1];
+    // CPU ratio over topic ratio: 1.0 is linear. Start-up (~0.3 s) is in every row, so small sizes read below 1.
+    const growth = prev === undefined ? '' : (r.kit.cpu / prev.kit.cpu / (r.topics / prev.topics)).toFixed(2);
+    return ['', String(r.topics), r.kit.wall.toFixed(2), r.kit.cpu.toFixed(2), r.kit.rssMb.toFixed(0), growth];
+  });
+  const fmt = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [fmt(head), fmt(head.map(() => '---')), ...lines.map(fmt)].join('\n');
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const full = args.includes('--full');
@@ -278,7 +316,8 @@ function main(): void {
   // The baseline processes inherit it; the kit ignores it.
   if (baselineLoadsTypeScript) process.env[BASELINE_LOADS_TYPESCRIPT] = '1';
   const selected = cases(full).filter((c) => (only === undefined || c.cloud === only) && CLOUDS[c.cloud] !== undefined);
-  if (selected.length === 0) throw new Error(`--cloud ${String(only)}: no benchmark for that cloud (have: ${Object.keys(CLOUDS).join(', ')})`);
+  if (selected.length === 0 && only !== 'checks')
+    throw new Error(`--cloud ${String(only)}: no benchmark for that cloud (have: ${Object.keys(CLOUDS).join(', ')})`);
 
   // The kit as `npm install` leaves it (bin/iotkit.js runs dist/ while it is current), built from these sources.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
@@ -308,7 +347,11 @@ function main(): void {
       `  ${c.cloud} ${c.label}: ${row.resources} resources, kit ${row.kit.wall.toFixed(1)} s (cpu ${row.kit.cpu.toFixed(1)} s, ${row.kit.rssMb.toFixed(0)} MB), baseline ${row.base.wall.toFixed(1)} s (cpu ${row.base.cpu.toFixed(1)} s, ${row.base.rssMb.toFixed(0)} MB)\n`,
     );
   }
-  process.stdout.write(`\n${table(rows)}\n\nload at the end ${os.loadavg()[0].toFixed(1)}; ratios compare runs made alternately in this one run.\n`);
+  // The plan checks have no baseline (they are the kit's own); they run with every cloud, and alone with --cloud checks.
+  const checks = only === undefined || only === 'checks' ? runCheckRows(runs) : [];
+  if (rows.length > 0) process.stdout.write(`\n${table(rows)}\n`);
+  process.stdout.write(`\nload at the end ${os.loadavg()[0].toFixed(1)}; ratios compare runs made alternately in this one run.\n`);
+  if (checks.length > 0) process.stdout.write(`\n${checkTable(checks)}\n`);
   if (failed.length > 0) {
     process.stderr.write(`\n${failed.length} size(s) failed:\n${failed.join('\n')}\n`);
     process.exitCode = 1;

@@ -7,11 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { x509 } from '../../lib/certs/x509';
-import { compileSpec } from '../../lib/compile';
-import { SpecError, formatProblem } from '../../lib/validate/problem';
 import type { Spec } from '../../lib/spec/types';
 import { baseSpec, type Mutable } from '../helpers/base-spec';
 import { tmpDir } from '../helpers/fixtures';
+import { specErrors } from '../helpers/spec-errors';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -69,13 +68,7 @@ function errorsWith(verificationFile: string): string[] {
   const spec = baseSpec() as Mutable<Spec>;
   spec.targets = { aws: {} };
   spec.certificateAuthorities = { main: { certificates: [files.ca], root: files.ca, awsVerificationCertificate: verificationFile } };
-  try {
-    compileSpec(spec, { baseDir: dir, now: NOW });
-    return [];
-  } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return e.problems.filter((p) => p.severity === 'error').map(formatProblem);
-  }
+  return specErrors(spec, { baseDir: dir, now: NOW });
 }
 
 const AT = 'certificateAuthorities.main.awsVerificationCertificate: ';

@@ -10,10 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { webcrypto } from 'node:crypto';
 import { x509 } from '../../lib/certs/x509';
-import { compileSpec } from '../../lib/compile';
-import { SpecError, formatProblem } from '../../lib/validate/problem';
 import type { Spec } from '../../lib/spec/types';
-import { BASE_DIR, baseSpec, type Mutable } from '../helpers/base-spec';
+import { baseSpec, type Mutable } from '../helpers/base-spec';
+import { specErrors } from '../helpers/spec-errors';
 import { tmpDir } from '../helpers/fixtures';
 
 const dir = tmpDir('iotkit-csr-');
@@ -33,13 +32,7 @@ async function csrFile(name: string, algorithm: KeyAlgorithm, signing: object, a
 function errorsFor(file: string): string[] {
   const spec = baseSpec() as Mutable<Spec>;
   spec.fleets.sensors.devices = [{ id: 'dev-1', csr: file }];
-  try {
-    compileSpec(spec, { baseDir: BASE_DIR });
-    return [];
-  } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return e.problems.filter((p) => p.severity === 'error').map(formatProblem);
-  }
+  return specErrors(spec);
 }
 
 const rsa = (modulusLength: number, hash = 'SHA-256'): [webcrypto.RsaHashedKeyGenParams, object] => [

@@ -3,22 +3,15 @@
  * hold ("", "/", MQTT wildcards, a device id with other characters) never
  * or always fires: refused with the reason, for "=", "!=" and "in".
  */
-import { compileSpec } from '../../lib/compile';
-import { SpecError, formatProblem } from '../../lib/validate/problem';
 import type { Spec } from '../../lib/spec/types';
-import { BASE_DIR, baseSpec, type Mutable } from '../helpers/base-spec';
+import { baseSpec, type Mutable } from '../helpers/base-spec';
+import { specErrors } from '../helpers/spec-errors';
 
 function errorsFor(filter: string): string[] {
   const spec = baseSpec() as Mutable<Spec>;
   spec.targets = { gcp: {} };
   spec.routes[1].filter = filter;
-  try {
-    compileSpec(spec, { baseDir: BASE_DIR });
-    return [];
-  } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return e.problems.filter((p) => p.severity === 'error').map(formatProblem);
-  }
+  return specErrors(spec);
 }
 
 const NEVER: Array<[string, string, string]> = [

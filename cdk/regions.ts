@@ -98,6 +98,19 @@ export const AWS_KIT_RESOURCE_TYPES: readonly string[] = [
   'AWS::SQS::QueuePolicy',
 ];
 
+/** What a region without AWS IoT Core's registry lacks (audit, CA registration, logging, thing types and groups, JITP). */
+const NO_REGISTRY_TYPES: readonly string[] = [
+  'AWS::IoT::AccountAuditConfiguration',
+  'AWS::IoT::CACertificate',
+  'AWS::IoT::Logging',
+  'AWS::IoT::ProvisioningTemplate',
+  'AWS::IoT::ScheduledAudit',
+  'AWS::IoT::ThingGroup',
+  'AWS::IoT::ThingType',
+];
+/** What a region without Device Defender audit lacks. */
+const NO_AUDIT_TYPES: readonly string[] = ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'];
+
 /**
  * The types of AWS_KIT_RESOURCE_TYPES that CloudFormation lacks in a region,
  * by region, as the CloudFormation validator bundled with aws-cdk-lib knows
@@ -106,108 +119,20 @@ export const AWS_KIT_RESOURCE_TYPES: readonly string[] = [
  * loading the validator; test/aws/regions.test.ts recomputes it.
  */
 export const AWS_REGION_MISSING_TYPES: Readonly<Record<string, readonly string[]>> = {
-  'af-south-1': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-east-2': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-northeast-3': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-south-2': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-southeast-3': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-southeast-4': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-southeast-6': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ap-southeast-7': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'ca-west-1': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'eu-central-2': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'eu-south-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
-  'il-central-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
-  'mx-central-1': [
-    'AWS::IoT::AccountAuditConfiguration',
-    'AWS::IoT::CACertificate',
-    'AWS::IoT::Logging',
-    'AWS::IoT::ProvisioningTemplate',
-    'AWS::IoT::ScheduledAudit',
-    'AWS::IoT::ThingGroup',
-    'AWS::IoT::ThingType',
-  ],
-  'sa-east-1': ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'],
+  'af-south-1': NO_REGISTRY_TYPES,
+  'ap-east-2': NO_REGISTRY_TYPES,
+  'ap-northeast-3': NO_REGISTRY_TYPES,
+  'ap-south-2': NO_REGISTRY_TYPES,
+  'ap-southeast-3': NO_REGISTRY_TYPES,
+  'ap-southeast-4': NO_REGISTRY_TYPES,
+  'ap-southeast-6': NO_REGISTRY_TYPES,
+  'ap-southeast-7': NO_REGISTRY_TYPES,
+  'ca-west-1': NO_REGISTRY_TYPES,
+  'eu-central-2': NO_REGISTRY_TYPES,
+  'eu-south-1': NO_AUDIT_TYPES,
+  'il-central-1': NO_AUDIT_TYPES,
+  'mx-central-1': NO_REGISTRY_TYPES,
+  'sa-east-1': NO_AUDIT_TYPES,
 };
 
 /** Why `region` is not a known AWS region, or undefined. Malformed names are the schema's to report. */
@@ -218,7 +143,7 @@ export function awsRegionProblem(region: string): string | undefined {
 }
 
 /** Device Defender audit's types: a region without them can still run the kit with `targets.aws.audit: false`. */
-export const AWS_AUDIT_TYPES: readonly string[] = ['AWS::IoT::AccountAuditConfiguration', 'AWS::IoT::ScheduledAudit'];
+export const AWS_AUDIT_TYPES: readonly string[] = NO_AUDIT_TYPES;
 
 /**
  * What a known region cannot deploy: the kit's AWS IoT resources (thing

@@ -195,6 +195,13 @@ interface Row {
   readonly base: Measure;
 }
 
+/**
+ * Node flags for the baseline processes. Empty by default: a plain app runs as `cdk synth` or `pulumi` run it.
+ * `--baseline-single-threaded-gc` gives the baseline the flag bin/iotkit.js gives itself on 1-2 cores, for a
+ * like-for-like ratio (docs/performance.md).
+ */
+let baselineNodeFlags: string[] = [];
+
 function runCase(c: Case, runs: number, bench: CloudBench): Row {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'iotkit-bench-'));
   try {
@@ -209,7 +216,7 @@ function runCase(c: Case, runs: number, bench: CloudBench): Row {
     let target = runs;
     for (let i = 0; i < target; i++) {
       kit.push(measure(['bin/iotkit.js', 'synth', '--spec', specFile, '--cloud', c.cloud, '--out', out], `iotkit synth (${c.cloud}, ${c.label})`));
-      base.push(measure(bench.baseline(out, scratch), `baseline (${c.cloud}, ${c.label})`));
+      base.push(measure([...baselineNodeFlags, ...bench.baseline(out, scratch)], `baseline (${c.cloud}, ${c.label})`));
       if (i === 0 && runs > 1 && kit[0].wall < QUICK_CASE_SECONDS) target = Math.max(runs, QUICK_CASE_RUNS);
     }
     const counted = bench.count(out);
@@ -315,6 +322,7 @@ function main(): void {
   const baselineLoadsTypeScript = args.includes('--baseline-loads-typescript');
   // The baseline processes inherit it; the kit ignores it.
   if (baselineLoadsTypeScript) process.env[BASELINE_LOADS_TYPESCRIPT] = '1';
+  if (args.includes('--baseline-single-threaded-gc')) baselineNodeFlags = ['--single-threaded-gc'];
   const selected = cases(full).filter((c) => (only === undefined || c.cloud === only) && CLOUDS[c.cloud] !== undefined);
   if (selected.length === 0 && only !== 'checks')
     throw new Error(`--cloud ${String(only)}: no benchmark for that cloud (have: ${Object.keys(CLOUDS).join(', ')})`);
@@ -323,7 +331,7 @@ function main(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   compileBaselines();
   process.stdout.write(
-    `iotkit bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${runs} runs each (${QUICK_CASE_RUNS} for sizes under ${QUICK_CASE_SECONDS} s)${baselineLoadsTypeScript ? ', Pulumi baseline compiles TypeScript at load' : ''}\n`,
+    `iotkit bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${runs} runs each (${QUICK_CASE_RUNS} for sizes under ${QUICK_CASE_SECONDS} s)${baselineLoadsTypeScript ? ', Pulumi baseline compiles TypeScript at load' : ''}${baselineNodeFlags.length > 0 ? `, baseline runs with ${baselineNodeFlags.join(' ')}` : ''}\n`,
   );
   // One untimed run per cloud first: the first run after a build fills the file cache; it would skew the first measured size.
   for (const cloud of new Set(selected.map((c) => c.cloud))) {

@@ -14,12 +14,11 @@ export function someOf(items: readonly string[], most = 5, separator = ', '): st
   return `${items.slice(0, most - 1).join(separator)} and ${items.length - most + 1} others`;
 }
 
-/** `someOf` with each name in double quotes. */
+/** `someOf` with each name in double quotes (only the names shown are quoted: the list may be thousands long, once per problem). */
 export function quotedSome(items: readonly string[], most = 5): string {
-  return someOf(
-    items.map((item) => `"${item}"`),
-    most,
-  );
+  const shown = items.length <= most ? items : items.slice(0, most - 1);
+  const quoted = shown.map((item) => `"${item}"`);
+  return items.length <= most ? quoted.join(', ') : `${quoted.join(', ')} and ${items.length - shown.length} others`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InputFileError, MAX_PEM_FILE_BYTES, readTextFile } from '../input/read-file';
 import { DerError, pemBodyBytes, pemEncode } from '../certs/der';
 import { nameField } from '../certs/rfc4514';
-import { createPublicKey, verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { readCsrParts, type CsrParts } from '../certs/x509-fields';
 import { checkDeviceKey } from '../certs/device-key';
 
@@ -41,7 +41,7 @@ export function readCsrFile(file: string): ParsedCsr {
   // What `iotkit certs sign` checks, before the CSR reaches a template (AWS IoT signs it at deploy, or refuses it there).
   const key = checkDeviceKey(parts.publicKey);
   if (!key.ok) throw new CsrFileError(`${file} ${key.problem}`);
-  const proof = proofProblem(parts);
+  const proof = proofProblem(parts, key.key);
   if (proof !== undefined) throw new CsrFileError(`${file} ${proof}`);
   const commonName = nameField(parts.subject, 'CN')[0];
   // One label and 64-column base64, whatever the file had (`NEW CERTIFICATE REQUEST`, other line lengths).
@@ -59,12 +59,12 @@ const SIGNATURE_HASHES: { readonly [oid: string]: string } = {
 };
 
 /** Why the CSR does not prove possession of its key (its signature does not verify with it), or undefined. */
-function proofProblem(parts: CsrParts): string | undefined {
+function proofProblem(parts: CsrParts, key: KeyObject): string | undefined {
   const hash = SIGNATURE_HASHES[parts.signatureAlgorithm];
   if (hash === undefined) return `is signed with algorithm ${parts.signatureAlgorithm}: sign it with SHA-256 (RSA PKCS #1 v1.5 or ECDSA)`;
   let verified = false;
   try {
-    verified = verify(hash, parts.signed, createPublicKey({ key: Buffer.from(parts.publicKey), format: 'der', type: 'spki' }), parts.signature);
+    verified = verify(hash, parts.signed, key, parts.signature);
   } catch {
     verified = false;
   }

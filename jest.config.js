@@ -12,6 +12,8 @@ module.exports = {
   maxWorkers: Math.max(2, os.availableParallelism() - 1),
   // One CloudFormation-validation engine cache per worker (see the file).
   testEnvironment: '<rootDir>/test/jest/environment.js',
+  // Jest's runtime with one V8 code cache per worker (see the file).
+  runtime: '<rootDir>/test/jest/runtime.js',
   // Every scratch file of the run in one directory, removed at the end (see the file).
   globalSetup: '<rootDir>/test/jest/global-setup.js',
   globalTeardown: '<rootDir>/test/jest/global-teardown.js',

@@ -10,4 +10,7 @@ export const backend: CloudBackend = {
   checkPlan: (plan) => (require('./checks') as typeof import('./checks')).checkAwsPlan(plan),
   diff: (baseDir, headDir) => (require('./diff') as typeof import('./diff')).diffAws(baseDir, headDir),
   synthesize: (plan, dir) => (require('./synth') as typeof import('./synth')).synthAws(plan, dir),
+  prepareSynthesis: () => {
+    (require('./validation/cfn-validate-worker') as typeof import('./validation/cfn-validate-worker')).startCfnValidateWorker();
+  },
 };

@@ -36,6 +36,13 @@ export interface CloudBackend {
   /** Offline synthesis into `out/<cloud>/`. Deterministic: same plan, same bytes. */
   readonly synthesize: CloudSynthesizer;
   /**
+   * Called by `synth` once it knows this cloud will be synthesized, before
+   * any cloud is: the backend may start slow, independent work in the
+   * background (AWS: the CloudFormation validation engine, in a worker
+   * thread). Must not change what `synthesize` writes. Absent: nothing to start.
+   */
+  readonly prepareSynthesis?: () => void;
+  /**
    * Compares two synthesized `out/<cloud>/` folders for `iotkit diff`
    * (offline, no credentials). Absent: the backend has no diff yet.
    */

@@ -61,11 +61,16 @@ Options:
 
     // Everything is generated into a staging folder first and moved into
     // place only when every cloud succeeded: a failed synth leaves out/ as it was.
+    for (const cloud of clouds) backendOf(cloud)?.prepareSynthesis?.();
+    // Clouds that started work in the background are synthesized last, so it has the longest head start; files are listed in cloud order.
+    const synthesisOrder = [...clouds].sort(
+      (a, b) => Number(backendOf(a)?.prepareSynthesis !== undefined) - Number(backendOf(b)?.prepareSynthesis !== undefined),
+    );
     const written = await withStagingDir(outDir, async (stage) => {
-      const files = [path.join(stage, 'plan.json')];
-      writeFile(files[0], stableJson(plan));
+      writeFile(path.join(stage, 'plan.json'), stableJson(plan));
       writeOutputMarker(stage);
-      for (const cloud of clouds) {
+      const filesOf = new Map<Cloud, string[]>();
+      for (const cloud of synthesisOrder) {
         const backend = backendOf(cloud);
         if (backend === undefined) {
           io.err(`note: ${cloud}: no synthesizer in this version yet; only the plan was written`);
@@ -73,10 +78,10 @@ Options:
         }
         const dir = path.join(stage, cloud);
         resetDir(dir);
-        files.push(...(await backend.synthesize(plan, dir)));
+        filesOf.set(cloud, await backend.synthesize(plan, dir));
         writeOutputMarker(dir);
       }
-      return files;
+      return [path.join(stage, 'plan.json'), ...clouds.flatMap((c) => filesOf.get(c) ?? [])];
     });
     // out/ mirrors exactly this run: a cloud folder left from an earlier
     // synth (another spec, another --cloud) would no longer match plan.json.

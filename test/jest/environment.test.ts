@@ -11,3 +11,15 @@ test('the AsyncLocalStorage class a test file gets is the one the environment tr
   const storage = new AsyncLocalStorage<number>();
   expect(storage.run(7, () => storage.getStore())).toBe(7);
 });
+
+test('a module compiled again in the same worker (here: a second registry) starts from the code cache of its first compilation', () => {
+  const stats = (globalThis as { __iotkitCodeCache?: { hits: number; rejected: number } }).__iotkitCodeCache;
+  expect(stats).toBeDefined();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load inside isolateModules, which import() is not
+  const load = () => jest.isolateModules(() => require('../../lib/naming'));
+  load();
+  const before = { ...stats! };
+  load();
+  expect(stats!.hits).toBeGreaterThan(before.hits);
+  expect(stats!.rejected).toBe(0);
+});

@@ -1,6 +1,7 @@
 import type { Command, CommandIo } from './command';
 import { UsageError, UserError } from './command';
 import { SpecError, formatProblem } from '../lib/validate/problem';
+import { printable } from '../lib/output/printable';
 
 /**
  * Command name -> its module, loaded when that command runs (or for the full
@@ -44,7 +45,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo): 
   }
   const load = COMMANDS.find(([n]) => n === name)?.[1];
   if (load === undefined) {
-    io.err(`iotkit: unknown command "${name}"\n\n${usage()}`);
+    io.err(`iotkit: unknown command "${printable(name)}"\n\n${usage()}`);
     return 2;
   }
   const command = load();
@@ -65,12 +66,12 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo): 
       return 1;
     }
     if (e instanceof UsageError) {
-      io.err(`iotkit ${command.name}: ${e.message}\n\n${command.usage}`);
+      io.err(`iotkit ${command.name}: ${printable(e.message)}\n\n${command.usage}`);
       return 2;
     }
     if (e instanceof UserError) {
-      io.err(`iotkit ${command.name}: ${e.message}`);
-      for (const d of e.details) io.err(`  ${d}`);
+      io.err(`iotkit ${command.name}: ${printable(e.message)}`);
+      for (const d of e.details) io.err(`  ${printable(d)}`);
       return 1;
     }
     throw e;

@@ -3,6 +3,7 @@
  * work). Output is public only: summaries of certificates and the paths of
  * key files, never key material.
  */
+import { printable } from '../../lib/output/printable';
 import * as path from 'node:path';
 import type { Command, CommandIo } from '../command';
 import { UsageError, UserError } from '../command';
@@ -298,19 +299,19 @@ export const certsCommand: Command = {
     if (name === '--help' || name === '-h' || name === 'help') return help(io, USAGE);
     const sub = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
     if (sub === undefined) {
-      io.err(`iotkit certs: unknown sub-command "${name}"\n\n${USAGE}`);
+      io.err(`iotkit certs: unknown sub-command "${printable(name)}"\n\n${USAGE}`);
       return 2;
     }
     try {
       return await sub.run(rest, io);
     } catch (e) {
       if (e instanceof UsageError) {
-        io.err(`iotkit certs ${name}: ${e.message}\n\n${sub.usage}`);
+        io.err(`iotkit certs ${name}: ${printable(e.message)}\n\n${sub.usage}`);
         return 2;
       }
       if (e instanceof UserError || e instanceof PkiError || e instanceof CertificateFileError) {
-        io.err(`iotkit certs ${name}: ${relativeMessage(e.message, io)}`);
-        if (e instanceof UserError) e.details.forEach((d) => io.err(`  ${d}`));
+        io.err(`iotkit certs ${name}: ${printable(relativeMessage(e.message, io))}`);
+        if (e instanceof UserError) e.details.forEach((d) => io.err(`  ${printable(d)}`));
         return 1;
       }
       throw e;

@@ -7,6 +7,7 @@
  * reading), and a FIFO is opened non-blocking so it cannot hang the process.
  * Messages name the file and the reason, never its content.
  */
+import { printable } from '../output/printable';
 import * as fs from 'node:fs';
 import { firstInvalidUtf8 } from './utf8';
 
@@ -163,9 +164,4 @@ function lineAndColumn(b: Uint8Array, offset: number): { line: number; column: n
   // Columns count characters, as editors show them; the prefix is valid UTF-8.
   const column = [...Buffer.from(b.buffer, b.byteOffset + lineStart, offset - lineStart).toString('utf8')].length + 1;
   return { line, column };
-}
-
-/** A path as messages show it: control characters (a NUL from a hostile spec, a newline) escaped, never written raw to a terminal or a log. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -228,7 +228,13 @@ export const SPEC_JSON_SCHEMA = {
           description: 'GCP project: is not a GCP project id (6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-").',
         },
         brokerInstances: { type: 'integer', minimum: 1 },
-        kmsKeyName: { type: 'string' },
+        kmsKeyName: {
+          type: 'string',
+          pattern:
+            '^projects/([a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]/locations/[a-z][-a-z0-9]*[a-z0-9]/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}$',
+          description:
+            'Cloud KMS key: is not a Cloud KMS key name (projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY; ring and key: 1 to 63 letters, digits, "_" and "-").',
+        },
         maxDeliveryAttempts: { type: 'integer' },
       },
     },

@@ -1,3 +1,4 @@
+import { printable } from '../output/printable';
 /** One problem found in a spec: where (a path in the spec's own terms) and why. */
 export interface Problem {
   /** e.g. `routes[2].to[0]`, `topics.telemetry.pattern`; '' for the whole spec. */
@@ -6,9 +7,10 @@ export interface Problem {
   readonly severity: 'error' | 'warning';
 }
 
+/** One problem as the CLI prints it; values quoted from the spec cannot act on the terminal or forge another line (lib/output/printable.ts). */
 export function formatProblem(p: Problem): string {
   const where = p.path === '' ? '' : `${p.path}: `;
-  return p.severity === 'warning' ? `warning: ${where}${p.message}` : `${where}${p.message}`;
+  return printable(p.severity === 'warning' ? `warning: ${where}${p.message}` : `${where}${p.message}`);
 }
 
 /** Builds spec paths the way users read them: `a.b[2].c`, quoting keys that are not identifiers. */
@@ -27,14 +29,26 @@ export function routePath(route: { readonly index: number }, ...rest: readonly (
   return joinPath('routes', route.index, ...rest);
 }
 
-/** Collects problems so a check can report all of them, not just the first. */
+/**
+ * Collects problems so a check can report all of them, not just the first.
+ * A problem found twice (the same path, message and severity: a value that
+ * the spec's checks and a cloud's checks both refuse) is listed once.
+ */
 export class ProblemList {
   private readonly items: Problem[] = [];
+  private readonly seen = new Set<string>();
   private blocking = 0;
+
+  private push(problem: Problem): void {
+    const key = JSON.stringify([problem.severity, problem.path, problem.message]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(problem);
+  }
 
   /** An error after which the spec cannot be planned (an unknown name, an unparsable pattern or filter). */
   error(path: string, message: string): void {
-    this.items.push({ path, message, severity: 'error' });
+    this.push({ path, message, severity: 'error' });
     this.blocking++;
   }
 
@@ -44,7 +58,7 @@ export class ProblemList {
    * that do not depend on this one are reported in the same run.
    */
   independentError(path: string, message: string): void {
-    this.items.push({ path, message, severity: 'error' });
+    this.push({ path, message, severity: 'error' });
   }
 
   /** Whether an error stops the plan from being built. */
@@ -53,11 +67,11 @@ export class ProblemList {
   }
 
   add(problems: readonly Problem[]): void {
-    this.items.push(...problems);
+    for (const p of problems) this.push(p);
   }
 
   warning(path: string, message: string): void {
-    this.items.push({ path, message, severity: 'warning' });
+    this.push({ path, message, severity: 'warning' });
   }
 
   get all(): readonly Problem[] {

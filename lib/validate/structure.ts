@@ -101,8 +101,11 @@ function toProblem(e: ErrorObject): Problem | undefined {
   const error = (message: string, at = path): Problem => ({ path: at, message, severity: 'error' });
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'required':
-      return error(`missing required field "${String(params.missingProperty)}"`);
+    case 'required': {
+      // At the field's own path, like an unknown field: a field missing at the top of the spec still has a path.
+      const field = String(params.missingProperty);
+      return error(`missing required field "${field}"`, joinPath(...parts, field));
+    }
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const hint = closest(field, schemaProperties(e));

@@ -17,6 +17,9 @@ import { compileEventGridFilter } from './event-grid-filter';
 import { MAX_CA_REFERENCES } from './enrollment';
 import { quotedSome } from '../../lib/topic/prose';
 
+/** Throughput units an Event Grid namespace may have (https://learn.microsoft.com/azure/event-grid/quotas-limits). */
+export const MAX_EVENT_GRID_THROUGHPUT_UNITS = 40;
+
 export function checkAzurePlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
@@ -33,6 +36,13 @@ export function checkAzurePlan(plan: Plan): Problem[] {
     }
   }
 
+  // Throughput units per Event Grid namespace: 40 (Azure Event Grid quotas; more only on request to Microsoft).
+  if (settings.broker === 'eventgrid' && settings.capacity > MAX_EVENT_GRID_THROUGHPUT_UNITS) {
+    error(
+      joinPath('targets', 'azure', 'capacity'),
+      `an Event Grid namespace has at most ${MAX_EVENT_GRID_THROUGHPUT_UNITS} throughput units, got ${settings.capacity}: use fewer units (Microsoft raises the limit only on request)`,
+    );
+  }
   if (settings.broker === 'eventgrid') {
     for (const route of routedOnAzure) {
       const compiled = compileEventGridFilter(route.filter);

@@ -22,7 +22,7 @@ const bad = (v: unknown) => v as any;
 
 const CASES: Case[] = [
   // structure
-  { title: 'missing topics', mutate: (s) => delete (s as Partial<Doc>).topics, expect: 'missing required field "topics"' },
+  { title: 'missing topics', mutate: (s) => delete (s as Partial<Doc>).topics, expect: 'topics: missing required field "topics"' },
   { title: 'unknown top-level field with suggestion', mutate: (s) => (s.rootes = []), expect: 'rootes: unknown field "rootes" (did you mean "routes"?)' },
   {
     title: 'misspelled topic field',
@@ -42,7 +42,7 @@ const CASES: Case[] = [
   {
     title: 'fleet without publish',
     mutate: (s) => delete (s.fleets.sensors as Partial<Doc['fleets'][string]>).publish,
-    expect: 'fleets.sensors: missing required field "publish"',
+    expect: 'fleets.sensors.publish: missing required field "publish"',
   },
   {
     title: 'topic name with a space',

@@ -43,7 +43,14 @@ export function compileSpec(document: unknown, options: CompileOptions = {}): Co
   const spec = data as Spec;
   const problems = new ProblemList();
   problems.add(structure.values);
-  const resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);
+  let resolved: ReturnType<typeof checkSemantics>;
+  try {
+    resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);
+  } catch (e) {
+    // A value the structure check already refused (an unknown field, a malformed string) may be one a semantic check cannot take: those problems are the explanation.
+    if (structure.values.length > 0 && !(e instanceof SpecError)) throw new SpecError(problems.all);
+    throw e;
+  }
   if (problems.blocksPlan) throw new SpecError(problems.all);
   const independent = problems.errors.length > 0;
   let plan: Plan;

@@ -40,14 +40,18 @@ function specValidator(): ValidateFunction {
 }
 
 export interface StructureProblems {
-  /** Wrong types, missing or unknown fields, enums: nothing else can be checked reliably. */
+  /** Wrong types, missing fields, enums: nothing else can be checked reliably. */
   readonly blocking: Problem[];
-  /** A string value breaking a published format rule (pattern, length): the other checks still run. */
+  /**
+   * A string value breaking a published format rule (pattern, length), or a
+   * field the schema does not know (the known fields around it are still
+   * well-formed, and no check reads an unknown one): the other checks still run.
+   */
   readonly values: Problem[];
 }
 
-/** Keywords whose failure leaves a value of the right type (a string that breaks a format rule). */
-const VALUE_KEYWORDS = new Set(['pattern', 'maxLength', 'minLength']);
+/** Keywords whose failure leaves every known value of the right type. */
+const VALUE_KEYWORDS = new Set(['pattern', 'maxLength', 'minLength', 'additionalProperties']);
 
 /**
  * Structural checks against the published JSON Schema: types, required and

@@ -135,6 +135,39 @@ describe('every problem has a path: a missing required field is reported at its 
   });
 });
 
+describe('an unknown field hides no other problem', () => {
+  /** Every object of the spec whose fields the schema fixes (not the maps of names), by path. */
+  const FIXED: ReadonlyArray<ReadonlyArray<string | number>> = [
+    [],
+    ['topics', 'telemetry'],
+    ['sinks', 'stream'],
+    ['routes', 1],
+    ['fleets', 'sensors'],
+    ['certificateAuthorities', 'main'],
+    ['targets'],
+    ['targets', 'aws'],
+    ['targets', 'gcp'],
+  ];
+  const VALUES: readonly unknown[] = [1, 'x', null, [], { deep: { deeper: [1, { a: 'b' }] } }, true];
+
+  test.each(FIXED.map((at) => [at.join('.') || '(root)', at] as const))('an unknown field in %s, of any value, beside two other problems', (_, at) => {
+    for (const value of VALUES) {
+      const spec = baseSpec() as LooseSpec;
+      at.reduce<LooseSpec>((o, k) => o[k], spec).colour = value;
+      spec.routes[0].to = ['archve'];
+      spec.fleets.sensors.publish.push('nope');
+      const lines = problemsOf(spec).map(formatProblem);
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/colour: unknown field "colour"/),
+          expect.stringMatching(/^routes\[0\]\.to\[0\]: unknown sink "archve"/),
+          expect.stringMatching(/^fleets\.sensors\.publish\[2\]: .*"nope"/),
+        ]),
+      );
+    }
+  });
+});
+
 describe('target values the clouds bound', () => {
   const eventGrid = (capacity: number) => {
     const spec = baseSpec() as LooseSpec;

@@ -6,21 +6,21 @@
 import { isUtf8 } from 'node:buffer';
 import { compilePayloadSchema, type PayloadCheck } from '../lib/validate/payload-schema';
 import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
-import { DEVICE_ID_VARIABLE, extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
+import { extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
 import { invalidUtf8Reason } from '../lib/input/utf8';
 import {
   BRIDGE_ATTRIBUTES,
   BROKER_MAX_PACKET_BYTES,
+  PUBSUB_MAX_ATTRIBUTES,
+  PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES,
+  bridgeMessageAttributes,
   gcpBridgeDeadLetterTopicId,
   gcpTopicId,
-  isReservedAttribute,
-  variableAttribute,
+  pubsubAttributeProblem,
 } from '../lib/bridge-contract';
 
 /** Pub/Sub allows at most 100 attributes per message and 1024 bytes per value. */
-const PUBSUB_MAX_ATTRIBUTES = 100;
-const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
 export interface OutgoingMessage {
   readonly topicId: string;
@@ -117,11 +117,8 @@ export function translateDeviceMessage(
     };
   }
   const { topic, variables } = found;
-  const attributes: Record<string, string> = { ...base, [BRIDGE_ATTRIBUTES.topic]: topic.plan.name };
-  for (const [name, value] of Object.entries(variables)) {
-    attributes[variableAttribute(name)] = value;
-    if (name === DEVICE_ID_VARIABLE) attributes[BRIDGE_ATTRIBUTES.device] = value;
-  }
+  // Promoted fields are read once the payload is known to be JSON (below).
+  let attributes: Record<string, string> = bridgeMessageAttributes({ mqttTopic, qos, topic: topic.plan.name, variables, promoted: [], body: undefined });
   const deadLetter = (reason: string): Translation => ({
     kind: 'dead-letter',
     topic: topic.plan.name,
@@ -142,39 +139,12 @@ export function translateDeviceMessage(
     }
     const broken = topic.checkPayload?.(body);
     if (broken !== undefined) return deadLetter(`payload breaks the topic's schema: ${broken.join('; ')}`);
-    for (const path of topic.plan.attributes) {
-      // Validation refuses reserved field names; this guard keeps the promise even for a hand-built plan.
-      if (isReservedAttribute(path)) continue;
-      const value = readPath(body, path);
-      if (value !== undefined) attributes[path] = value;
-    }
+    attributes = bridgeMessageAttributes({ mqttTopic, qos, topic: topic.plan.name, variables, promoted: topic.plan.attributes, body });
   }
   Object.assign(attributes, gcpRouteAttributes(topic.routes, { topicVariables: variables, payload: body }));
-  const problem = attributeProblem(attributes);
+  const problem = pubsubAttributeProblem(attributes);
   if (problem !== undefined) return deadLetter(problem);
   return { kind: 'publish', topic: topic.plan.name, topicId: topic.topicId, data: payload, attributes };
-}
-
-/** A promoted field as an attribute value: strings as they are, numbers and booleans as JSON, objects and arrays as JSON text. */
-function readPath(body: unknown, path: string): string | undefined {
-  let current: unknown = body;
-  for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  if (current === null || current === undefined) return undefined;
-  return typeof current === 'string' ? current : JSON.stringify(current);
-}
-
-function attributeProblem(attributes: Record<string, string>): string | undefined {
-  const keys = Object.keys(attributes);
-  if (keys.length > PUBSUB_MAX_ATTRIBUTES) return `the message would carry ${keys.length} attributes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTES}`;
-  for (const key of keys) {
-    const bytes = Buffer.byteLength(attributes[key], 'utf8');
-    if (bytes > PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES)
-      return `attribute "${key}" would be ${bytes} bytes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} per value`;
-  }
-  return undefined;
 }
 
 /**

@@ -10,6 +10,7 @@
  * payload fields with that prefix, and validation refuses such field names).
  */
 import { GCP_ROUTE_ATTRIBUTE_PREFIX } from './filter/compile-gcp';
+import { DEVICE_ID_VARIABLE } from './topic/pattern';
 
 /** MQTT user name of the bridge on the broker's loopback listener (password from Secret Manager). */
 export const BRIDGE_MQTT_USERNAME = 'iotkit-bridge';
@@ -103,4 +104,65 @@ export const BRIDGE_HEALTH_PORT = 8080;
  */
 export function gcpRepublishSubscriptionId(specName: string, route: string, sink: string, shard: number): string {
   return `${specName}-${route}-${sink}-shard-${shard}`;
+}
+
+/** Attributes one Pub/Sub message may carry, and bytes per attribute value (Pub/Sub quotas). */
+export const PUBSUB_MAX_ATTRIBUTES = 100;
+export const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+/**
+ * The attributes the bridge gives a device message of a logical topic:
+ * the MQTT topic, QoS, logical topic, each topic variable (and the device),
+ * and the topic's promoted payload fields. Route attributes come on top
+ * (`gcpRouteAttributes`). `iotkit explain` builds the same, so it says what
+ * the bridge does with a message, dead letters included.
+ */
+export function bridgeMessageAttributes(message: {
+  readonly mqttTopic: string;
+  readonly qos: number;
+  readonly topic: string;
+  readonly variables: Readonly<Record<string, string>>;
+  /** The topic's `attributes` (payload fields promoted to attributes), read from `body` when it is JSON. */
+  readonly promoted: readonly string[];
+  readonly body: unknown;
+}): Record<string, string> {
+  const attributes: Record<string, string> = {
+    [BRIDGE_ATTRIBUTES.mqttTopic]: message.mqttTopic,
+    [BRIDGE_ATTRIBUTES.qos]: String(message.qos),
+    [BRIDGE_ATTRIBUTES.topic]: message.topic,
+  };
+  for (const [name, value] of Object.entries(message.variables)) {
+    attributes[variableAttribute(name)] = value;
+    if (name === DEVICE_ID_VARIABLE) attributes[BRIDGE_ATTRIBUTES.device] = value;
+  }
+  for (const path of message.promoted) {
+    // Validation refuses reserved field names; this guard keeps the promise even for a hand-built plan.
+    if (isReservedAttribute(path)) continue;
+    const value = promotedValue(message.body, path);
+    if (value !== undefined) attributes[path] = value;
+  }
+  return attributes;
+}
+
+/** A promoted field as an attribute value: strings as they are, numbers and booleans as JSON, objects and arrays as JSON text. */
+function promotedValue(body: unknown, path: string): string | undefined {
+  let current: unknown = body;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  if (current === null || current === undefined) return undefined;
+  return typeof current === 'string' ? current : JSON.stringify(current);
+}
+
+/** Why Pub/Sub would refuse a message with these attributes (the bridge then dead-letters it), or undefined. */
+export function pubsubAttributeProblem(attributes: Readonly<Record<string, string>>): string | undefined {
+  const keys = Object.keys(attributes);
+  if (keys.length > PUBSUB_MAX_ATTRIBUTES) return `the message would carry ${keys.length} attributes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTES}`;
+  for (const key of keys) {
+    const bytes = Buffer.byteLength(attributes[key], 'utf8');
+    if (bytes > PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES)
+      return `attribute "${key}" would be ${bytes} bytes: Pub/Sub allows ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} per value`;
+  }
+  return undefined;
 }

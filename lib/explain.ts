@@ -22,6 +22,9 @@ import { levenshtein } from './validate/suggest';
 import { capabilitiesOf, platformOf } from './capabilities';
 import { firstInvalidUtf8, invalidUtf8Reason } from './input/utf8';
 import { duplicateJsonKeys } from './spec/json-keys';
+import { AWS_TOPIC_MAX_BYTES } from './topic/aws-limits';
+import { BROKER_MAX_PACKET_BYTES, bridgeMessageAttributes, mqttPublishPacketBytes, pubsubAttributeProblem } from './bridge-contract';
+import { gcpRouteAttributes } from './filter/compile-gcp';
 
 export interface ExplainMessage {
   /** The concrete MQTT topic, e.g. `factory/berlin/l1/plc-1/telemetry`. */
@@ -117,6 +120,7 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
   const refused = topic.direction !== 'device-to-cloud' || problems.length > before;
 
   let payload: unknown;
+  let schemaBroken: string | undefined;
   const kind = payloadKind(topic, text);
   if (kind !== 'binary' && kind !== 'not-json') payload = JSON.parse(text.text) as unknown;
   if (kind === 'not-json') {
@@ -141,15 +145,19 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
       }
     }
     if (topic.schema !== undefined && payload !== undefined) {
-      const reason = schemaProblem(topic.schema, payload);
-      if (reason !== undefined) warnings.push(`the payload does not match topics.${topic.name}.schema: ${reason}`);
+      schemaBroken = schemaProblem(topic.schema, payload);
+      if (schemaBroken !== undefined) warnings.push(`the payload does not match topics.${topic.name}.schema: ${schemaBroken}`);
     }
   }
 
   const planRoutes = plan.routes.filter((r) => r.from === topic.name);
   const routes = planRoutes.map((r) => routeVerdict(r, variables, payload));
   const readsPayload = planRoutes.some((r) => r.filter !== undefined && JSON.stringify(r.filter).includes('"kind":"payload"'));
-  const clouds = refused ? [] : plan.clouds.map((cloud) => cloudVerdict(plan, cloud, topic, routes, kind, readsPayload));
+  const dropped: Partial<Record<Cloud, string>> = {
+    aws: awsRefusal(message.topic),
+    gcp: bridgeDeadLetter({ message, topic, variables, kind, payload, schemaBroken, routes: planRoutes }),
+  };
+  const clouds = refused ? [] : plan.clouds.map((cloud) => cloudVerdict(plan, cloud, topic, routes, readsPayload, dropped[cloud]));
   return {
     valid: problems.length === 0,
     problems,
@@ -236,8 +244,9 @@ function cloudVerdict(
   cloud: Cloud,
   topic: PlanTopic,
   routes: readonly RouteVerdict[],
-  kind: Explanation['payload']['kind'],
   readsPayload: boolean,
+  /** Why this cloud takes the message to no route at all (refused at the broker, dead-lettered by the bridge). */
+  dropped: string | undefined,
 ): CloudVerdict {
   const qos = topic.effectiveQos[cloud] ?? topic.qos;
   const notes: string[] = [];
@@ -248,13 +257,11 @@ function cloudVerdict(
   if (iotHub && readsPayload) {
     notes.push('the device must send $.ct=application%2Fjson&$.ce=utf-8: without them IoT Hub cannot read the body and every payload field reads as missing');
   }
-  if (cloud === 'gcp' && kind === 'not-json') notes.push('the bridge puts payloads it cannot parse on the bridge dead-letter topic (bridge contract)');
+  if (dropped !== undefined) notes.push(dropped);
   const sinks = new Map(plan.sinks.map((s) => [s.name, s]));
   const deliveries: SinkDelivery[] = [];
-  // The bridge does not publish what it cannot parse, so on GCP no route sees such a message.
-  const bridgeDrops = cloud === 'gcp' && kind === 'not-json';
   for (const r of routes) {
-    if (!r.fires || bridgeDrops) continue;
+    if (!r.fires || dropped !== undefined) continue;
     for (const sink of r.sinks) {
       const on = sinks.get(sink)?.clouds.includes(cloud) ?? false;
       const omission = plan.omissions.find((o) => o.cloud === cloud && o.route === r.route && o.sink === sink);
@@ -266,6 +273,48 @@ function cloudVerdict(
     }
   }
   return { cloud, qos, deliveries, notes };
+}
+
+/** AWS IoT refuses a publish whose topic is over 256 bytes of UTF-8 (AWS IoT Core quotas): no rule sees it. */
+function awsRefusal(mqttTopic: string): string | undefined {
+  const bytes = Buffer.byteLength(mqttTopic, 'utf8');
+  return bytes > AWS_TOPIC_MAX_BYTES ? `AWS IoT refuses the publish: the topic is ${bytes} bytes, over the ${AWS_TOPIC_MAX_BYTES} AWS IoT allows` : undefined;
+}
+
+/**
+ * What the GCP bridge dead-letters instead of publishing, so that no route
+ * sees it: the checks of bridge/device-message.ts, on the attributes it
+ * would build (lib/bridge-contract.ts builds them for both).
+ */
+function bridgeDeadLetter(m: {
+  readonly message: ExplainMessage;
+  readonly topic: PlanTopic;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly kind: Explanation['payload']['kind'];
+  readonly payload: unknown;
+  readonly schemaBroken: string | undefined;
+  readonly routes: readonly PlanRoute[];
+}): string | undefined {
+  const deadLetter = (why: string) => `the bridge puts this message on the bridge dead-letter topic (bridge contract): ${why}`;
+  const bytes = typeof m.message.payload === 'string' ? Buffer.byteLength(m.message.payload, 'utf8') : m.message.payload.byteLength;
+  if (mqttPublishPacketBytes(Buffer.byteLength(m.message.topic, 'utf8'), bytes, m.topic.qos) > BROKER_MAX_PACKET_BYTES) {
+    return `the GCP broker refuses the publish: its packet is over the ${BROKER_MAX_PACKET_BYTES} bytes the broker takes (max_packet_size)`;
+  }
+  if (m.kind === 'not-json') return deadLetter('the payload is not JSON');
+  if (m.schemaBroken !== undefined) return deadLetter(`the payload breaks the topic's schema (${m.schemaBroken})`);
+  const attributes = {
+    ...bridgeMessageAttributes({
+      mqttTopic: m.message.topic,
+      qos: m.topic.qos,
+      topic: m.topic.name,
+      variables: m.variables,
+      promoted: m.topic.attributes,
+      body: m.payload,
+    }),
+    ...gcpRouteAttributes(m.routes, { topicVariables: m.variables, payload: m.payload }),
+  };
+  const problem = pubsubAttributeProblem(attributes);
+  return problem === undefined ? undefined : deadLetter(problem);
 }
 
 /** The two declared topics closest to the MQTT topic, with the first level where each differs. */

@@ -22,6 +22,8 @@ import { FLEET_TWIN_TAG, iotHubRouteCondition } from '../../pulumi/azure/device-
 import { awsWhereFires } from '../filter/aws-where-evaluator';
 import { azureConditionRoutes } from '../filter/azure-condition-evaluator';
 import { ROOT } from '../helpers/fixtures';
+import { deviceTopics, translateDeviceMessage } from '../../bridge/device-message';
+import { GCP_ROUTE_ATTRIBUTE_PREFIX, gcpRouteAttribute } from '../../lib/filter/compile-gcp';
 
 const EXAMPLES = ['smart-home/iotkit.spec.ts', 'industrial-plant/iotkit.spec.yaml', 'transportation/iotkit.spec.json'];
 const PAYLOADS = [
@@ -80,4 +82,70 @@ describe.each(EXAMPLES)('%s', (example) => {
     expect(failures).toEqual([]);
     expect(fired).toBeGreaterThan(10);
   });
+});
+
+/**
+ * On GCP the bridge decides, per message, to publish it (with a route
+ * attribute per firing route) or to dead-letter it (not JSON, a schema it
+ * breaks, an attribute Pub/Sub refuses, a packet the broker refuses).
+ * explain must say the same: every message of the pool, plus long topic
+ * levels (attributes over Pub/Sub's 1,024 bytes) and long promoted fields.
+ */
+describe.each(EXAMPLES)('%s: explain and the GCP bridge', (example) => {
+  const { plan } = compileSpecFile(path.join(ROOT, 'examples', example), { now: new Date('2026-01-01T00:00:00Z') });
+  const topics = deviceTopics(plan);
+  const LONG = 'x'.repeat(1100);
+
+  test('explain delivers a message on GCP exactly when the bridge publishes it, with the routes the bridge stamps', () => {
+    const failures: string[] = [];
+    const seen = { publish: 0, deadLetter: 0 };
+    for (const topic of topics) {
+      const promoted = Object.fromEntries(topic.plan.attributes.map((a) => [a.split('.')[0], LONG]));
+      const payloads = [...PAYLOADS, JSON.stringify({ ...JSON.parse(PAYLOADS[1]), ...promoted })];
+      for (const value of [...VALUES, LONG]) {
+        const variables = Object.fromEntries(topic.plan.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : value]));
+        const mqttTopic = instantiate(topic.pattern, variables);
+        for (const payload of payloads) {
+          const explained = explainMessage(plan, { topic: mqttTopic, payload });
+          const gcp = explained.clouds.find((c) => c.cloud === 'gcp');
+          const bridge = translateDeviceMessage(plan, topics, mqttTopic, Buffer.from(payload), topic.subscriptionQos);
+          if (bridge.kind === 'publish') seen.publish++;
+          else seen.deadLetter++;
+          const explainDrops = gcp?.notes.some((n) => /^the bridge puts this message|^the GCP broker refuses/.test(n)) ?? false;
+          // Only filtered routes get an attribute: an unfiltered route's subscription takes every message of its topic.
+          const stamped =
+            bridge.kind === 'publish'
+              ? Object.keys(bridge.attributes)
+                  .filter((k) => k.startsWith(GCP_ROUTE_ATTRIBUTE_PREFIX))
+                  .sort()
+              : [];
+          const fired = explainDrops
+            ? []
+            : explained.routes
+                .filter((r) => r.fires && r.filter !== undefined)
+                .map((r) => gcpRouteAttribute(r.route))
+                .sort();
+          const label = `${mqttTopic.slice(0, 60)} ${payload.slice(0, 60)}`;
+          if (explainDrops !== (bridge.kind === 'dead-letter')) failures.push(`${label}: explain drops ${explainDrops}, bridge ${bridge.kind}`);
+          else if (JSON.stringify(stamped) !== JSON.stringify(fired))
+            failures.push(`${label}: explain fires ${fired.join(',')}, bridge stamps ${stamped.join(',')}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(seen.publish).toBeGreaterThan(5);
+    expect(seen.deadLetter).toBeGreaterThan(5);
+  });
+});
+
+test('AWS IoT refuses a topic over 256 bytes: explain delivers nothing there, and says why', () => {
+  const { plan } = compileSpecFile(path.join(ROOT, 'examples', EXAMPLES[0]), { now: new Date('2026-01-01T00:00:00Z') });
+  const topic = deviceTopics(plan)[0];
+  for (const length of [1, 200, 230, 300, 1000]) {
+    const mqttTopic = instantiate(topic.pattern, Object.fromEntries(topic.plan.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : 'é'.repeat(length)])));
+    const aws = explainMessage(plan, { topic: mqttTopic, payload: PAYLOADS[1] }).clouds.find((c) => c.cloud === 'aws');
+    const over = Buffer.byteLength(mqttTopic, 'utf8') > 256;
+    expect({ length, refused: aws?.notes.some((n) => n.startsWith('AWS IoT refuses the publish')) }).toEqual({ length, refused: over });
+    if (over) expect(aws?.deliveries).toEqual([]);
+  }
 });

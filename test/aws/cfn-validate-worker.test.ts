@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { synthInvalidQueues } from '../fixtures/invalid-queue-app';
+import { cfnValidateWorkerRequests, startCfnValidateWorker } from '../../cdk/validation/cfn-validate-worker';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -53,28 +54,26 @@ test("with the engine in the worker, aws-cdk-lib's plugin refuses a template wit
   expect(viaWorker.error).toBe(direct.error);
 }, 120_000);
 
-test('not started when turned off, when the CDK validation is off, or when the package is already loaded', async () => {
-  const script = `
-    const worker = require('./cdk/validation/cfn-validate-worker');
-    const first = worker.startCfnValidateWorker();
-    console.log(JSON.stringify({ first, requests: worker.cfnValidateWorkerRequests() ?? null }));
-  `;
-  const loadFirst = `
+test('not started when turned off or when the CDK validation is off (here), nor when the package is already loaded (in a child process)', async () => {
+  const loadFirst = inNode(`
     const worker = require('./cdk/validation/cfn-validate-worker');
     require(worker.cfnValidatePackagePath());
     console.log(JSON.stringify({ first: worker.startCfnValidateWorker(), requests: worker.cfnValidateWorkerRequests() ?? null }));
-  `;
-  const runs = await Promise.all([
-    inNode(script, { IOTKIT_VALIDATION_WORKER: '0' }),
-    inNode(script, { CDK_VALIDATION: 'false' }),
-    inNode(loadFirst),
-    inNode(script),
-  ]);
-  const results = runs.map((r) => (r.status === 0 ? JSON.parse(r.stdout.trim()) : r.stderr));
-  expect(results).toEqual([
-    { first: false, requests: null },
-    { first: false, requests: null },
-    { first: false, requests: null },
-    { first: true, requests: { engine: 0, validate: 0, version: 0 } },
-  ]);
+  `);
+  for (const [name, value] of [
+    ['IOTKIT_VALIDATION_WORKER', '0'],
+    ['CDK_VALIDATION', 'false'],
+  ] as const) {
+    const before = process.env[name];
+    process.env[name] = value;
+    try {
+      expect({ name, started: startCfnValidateWorker(), requests: cfnValidateWorkerRequests() ?? null }).toEqual({ name, started: false, requests: null });
+    } finally {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
+  }
+  const run = await loadFirst;
+  expect(run.stderr).toBe('');
+  expect(JSON.parse(run.stdout.trim())).toEqual({ first: false, requests: null });
 }, 60_000);

@@ -15,6 +15,7 @@ import {
   PUBSUB_MAX_ATTRIBUTES,
   PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES,
   bridgeMessageAttributes,
+  promotedAttributes,
   gcpBridgeDeadLetterTopicId,
   gcpTopicId,
   pubsubAttributeProblem,
@@ -117,8 +118,7 @@ export function translateDeviceMessage(
     };
   }
   const { topic, variables } = found;
-  // Promoted fields are read once the payload is known to be JSON (below).
-  let attributes: Record<string, string> = bridgeMessageAttributes({ mqttTopic, qos, topic: topic.plan.name, variables, promoted: [], body: undefined });
+  const attributes = bridgeMessageAttributes({ mqttTopic, qos, topic: topic.plan.name, variables });
   const deadLetter = (reason: string): Translation => ({
     kind: 'dead-letter',
     topic: topic.plan.name,
@@ -139,7 +139,7 @@ export function translateDeviceMessage(
     }
     const broken = topic.checkPayload?.(body);
     if (broken !== undefined) return deadLetter(`payload breaks the topic's schema: ${broken.join('; ')}`);
-    attributes = bridgeMessageAttributes({ mqttTopic, qos, topic: topic.plan.name, variables, promoted: topic.plan.attributes, body });
+    Object.assign(attributes, promotedAttributes(body, topic.plan.attributes));
   }
   Object.assign(attributes, gcpRouteAttributes(topic.routes, { topicVariables: variables, payload: body }));
   const problem = pubsubAttributeProblem(attributes);

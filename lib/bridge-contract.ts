@@ -112,19 +112,17 @@ export const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
 /**
  * The attributes the bridge gives a device message of a logical topic:
- * the MQTT topic, QoS, logical topic, each topic variable (and the device),
- * and the topic's promoted payload fields. Route attributes come on top
- * (`gcpRouteAttributes`). `iotkit explain` builds the same, so it says what
- * the bridge does with a message, dead letters included.
+ * the MQTT topic, QoS, logical topic, each topic variable (and the device).
+ * The topic's promoted payload fields (`promotedAttributes`, once the
+ * payload is read as JSON) and the route attributes (`gcpRouteAttributes`)
+ * come on top. `iotkit explain` builds the same, so it says what the bridge
+ * does with a message, dead letters included.
  */
 export function bridgeMessageAttributes(message: {
   readonly mqttTopic: string;
   readonly qos: number;
   readonly topic: string;
   readonly variables: Readonly<Record<string, string>>;
-  /** The topic's `attributes` (payload fields promoted to attributes), read from `body` when it is JSON. */
-  readonly promoted: readonly string[];
-  readonly body: unknown;
 }): Record<string, string> {
   const attributes: Record<string, string> = {
     [BRIDGE_ATTRIBUTES.mqttTopic]: message.mqttTopic,
@@ -135,10 +133,16 @@ export function bridgeMessageAttributes(message: {
     attributes[variableAttribute(name)] = value;
     if (name === DEVICE_ID_VARIABLE) attributes[BRIDGE_ATTRIBUTES.device] = value;
   }
-  for (const path of message.promoted) {
+  return attributes;
+}
+
+/** A topic's promoted payload fields (its `attributes`) as attributes, read from the JSON body. */
+export function promotedAttributes(body: unknown, paths: readonly string[]): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const path of paths) {
     // Validation refuses reserved field names; this guard keeps the promise even for a hand-built plan.
     if (isReservedAttribute(path)) continue;
-    const value = promotedValue(message.body, path);
+    const value = promotedValue(body, path);
     if (value !== undefined) attributes[path] = value;
   }
   return attributes;

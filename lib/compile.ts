@@ -39,10 +39,11 @@ export function compileSpec(document: unknown, options: CompileOptions = {}): Co
   const data = read.data;
   const structure = checkStructure(data);
   // A value that breaks a format rule (a pattern, a length) is still a string: the other checks can go on.
-  if (structure.blocking.length > 0) throw new SpecError([...structure.blocking, ...structure.values]);
-  const spec = data as Spec;
   const problems = new ProblemList();
+  problems.add(structure.blocking);
   problems.add(structure.values);
+  if (structure.blocking.length > 0) throw new SpecError(problems.all);
+  const spec = data as Spec;
   let resolved: ReturnType<typeof checkSemantics>;
   try {
     resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);

@@ -23,7 +23,7 @@ import { capabilitiesOf, platformOf } from './capabilities';
 import { firstInvalidUtf8, invalidUtf8Reason } from './input/utf8';
 import { duplicateJsonKeys } from './spec/json-keys';
 import { AWS_TOPIC_MAX_BYTES } from './topic/aws-limits';
-import { BROKER_MAX_PACKET_BYTES, bridgeMessageAttributes, mqttPublishPacketBytes, pubsubAttributeProblem } from './bridge-contract';
+import { BROKER_MAX_PACKET_BYTES, bridgeMessageAttributes, mqttPublishPacketBytes, promotedAttributes, pubsubAttributeProblem } from './bridge-contract';
 import { gcpRouteAttributes } from './filter/compile-gcp';
 
 export interface ExplainMessage {
@@ -308,9 +308,8 @@ function bridgeDeadLetter(m: {
       qos: m.topic.qos,
       topic: m.topic.name,
       variables: m.variables,
-      promoted: m.topic.attributes,
-      body: m.payload,
     }),
+    ...promotedAttributes(m.payload, m.topic.attributes),
     ...gcpRouteAttributes(m.routes, { topicVariables: m.variables, payload: m.payload }),
   };
   const problem = pubsubAttributeProblem(attributes);

@@ -153,12 +153,6 @@ function standInExports(worker: ValidationWorker): object {
     validateTemplate(template: TemplateContent, options?: unknown): unknown {
       return worker.call({ kind: 'validate', config: this.config, content: template.content, name: template.name, options: options ?? {} });
     }
-    validateStandard(template: TemplateContent, options?: object): unknown {
-      return this.validateTemplate(template, { ...options, detailLevel: 'STANDARD' });
-    }
-    validateDetailed(template: TemplateContent, options?: object): unknown {
-      return this.validateTemplate(template, { ...options, detailLevel: 'DETAILED' });
-    }
     /** The worker keeps its engines for the life of the process: nothing to free per use. */
     free(): void {}
   }

@@ -26,16 +26,22 @@ export interface CheckResult {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WEAK_HASHES = ['MD5', 'SHA-1', 'MD2', 'MD4'];
 
+/** Why the certificate is not valid at `at`: not yet, or no longer. */
+export function validityErrors(cert: ParsedCertificate, at: Date): string[] {
+  const errors: string[] = [];
+  if (at.getTime() < cert.notBefore.getTime()) errors.push(`not valid before ${isoDate(cert.notBefore)}`);
+  if (at.getTime() > cert.notAfter.getTime()) errors.push(`expired on ${isoDate(cert.notAfter)}`);
+  return errors;
+}
+
 export function checkCertificate(cert: ParsedCertificate, opts: CheckOptions): CheckResult {
   const errors: string[] = [];
   const warnings: string[] = [];
   const warnDays = opts.warnDays ?? 30;
   const now = opts.now.getTime();
 
-  if (now < cert.notBefore.getTime()) errors.push(`not valid before ${isoDate(cert.notBefore)}`);
-  if (now > cert.notAfter.getTime()) {
-    errors.push(`expired on ${isoDate(cert.notAfter)}`);
-  } else {
+  errors.push(...validityErrors(cert, opts.now));
+  if (now <= cert.notAfter.getTime()) {
     const daysLeft = Math.floor((cert.notAfter.getTime() - now) / DAY_MS);
     if (daysLeft < warnDays) warnings.push(`expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${isoDate(cert.notAfter)})`);
   }

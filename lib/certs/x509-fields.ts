@@ -94,6 +94,7 @@ export interface CsrParts {
   /** SubjectPublicKeyInfo, DER. */
   readonly publicKey: Uint8Array;
   readonly signed: Uint8Array;
+  /** Named as for certificates: `ECDSA with SHA-256`, `RSASSA-PKCS1-v1_5 with SHA-1`, the OID when unknown. */
   readonly signatureAlgorithm: string;
   readonly signature: Uint8Array;
 }
@@ -101,8 +102,7 @@ export interface CsrParts {
 export function readCsrParts(der: Uint8Array): CsrParts {
   const [info, algorithm, signature] = DerElement.decode(der, 'certificate request').items('certificate request');
   if (info === undefined || algorithm === undefined || signature === undefined) throw new DerError('certificate request: too few fields');
-  const signatureAlgorithm = algorithm.items('signatureAlgorithm')[0]?.oid('signatureAlgorithm');
-  if (signatureAlgorithm === undefined) throw new DerError('signatureAlgorithm: too few fields');
+  const signatureAlgorithm = describeSignatureAlgorithm(algorithm);
   const signatureBits = signature.bits('signature');
   const [version, subject, publicKey] = info.items('certificationRequestInfo');
   if (version === undefined || subject === undefined || publicKey === undefined) throw new DerError('certificationRequestInfo: too few fields');

@@ -9,16 +9,18 @@ export function joinAnd(items: readonly string[]): string {
  * many others, so one problem of a spec with a thousand fleets stays one
  * line, not a thousand names (repeated on every problem that cites them).
  */
-export function someOf(items: readonly string[], most = 5, separator = ', '): string {
-  if (items.length <= most) return items.join(separator);
-  return `${items.slice(0, most - 1).join(separator)} and ${items.length - most + 1} others`;
+export function someOf(items: readonly string[], most = 5, separator = ', ', format: (item: string) => string = (item) => item): string {
+  // Only the names shown are formatted: the list may be thousands long, once per problem.
+  if (items.length <= most) return items.map(format).join(separator);
+  return `${items
+    .slice(0, most - 1)
+    .map(format)
+    .join(separator)} and ${items.length - most + 1} others`;
 }
 
-/** `someOf` with each name in double quotes (only the names shown are quoted: the list may be thousands long, once per problem). */
+/** `someOf` with each name in double quotes. */
 export function quotedSome(items: readonly string[], most = 5): string {
-  const shown = items.length <= most ? items : items.slice(0, most - 1);
-  const quoted = shown.map((item) => `"${item}"`);
-  return items.length <= most ? quoted.join(', ') : `${quoted.join(', ')} and ${items.length - shown.length} others`;
+  return someOf(items, most, ', ', (item) => `"${item}"`);
 }
 
 /**

@@ -48,20 +48,14 @@ export function readCsrFile(file: string): ParsedCsr {
   return { pem: pemEncode('CERTIFICATE REQUEST', der), commonName };
 }
 
-/** Hash of each signature algorithm a device CSR may use (PKCS #1 v1.5 RSA and ECDSA, SHA-2). */
-const SIGNATURE_HASHES: { readonly [oid: string]: string } = {
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
+/** The signature algorithms a device CSR may use (PKCS #1 v1.5 RSA and ECDSA, SHA-2), as x509-fields names them; the group is the hash. */
+const DEVICE_CSR_SIGNATURE = /^(?:ECDSA|RSASSA-PKCS1-v1_5) with SHA-(256|384|512)$/;
 
 /** Why the CSR does not prove possession of its key (its signature does not verify with it), or undefined. */
 function proofProblem(parts: CsrParts, key: KeyObject): string | undefined {
-  const hash = SIGNATURE_HASHES[parts.signatureAlgorithm];
-  if (hash === undefined) return `is signed with algorithm ${parts.signatureAlgorithm}: sign it with SHA-256 (RSA PKCS #1 v1.5 or ECDSA)`;
+  const bits = DEVICE_CSR_SIGNATURE.exec(parts.signatureAlgorithm)?.[1];
+  if (bits === undefined) return `is signed with ${parts.signatureAlgorithm}: sign it with SHA-256 (RSA PKCS #1 v1.5 or ECDSA)`;
+  const hash = `sha${bits}`;
   let verified = false;
   try {
     verified = verify(hash, parts.signed, key, parts.signature);

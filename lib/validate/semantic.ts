@@ -9,7 +9,7 @@ import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
 import { CertificateFileError } from '../certs/errors';
-import { checkCertificate, issuedBy, verifyChain } from '../certs/check';
+import { checkCertificate, issuedBy, validityErrors, verifyChain } from '../certs/check';
 import { readCsrFile, CsrFileError } from './csr';
 import { CLOUDS, type Cloud, type Spec, type TopicSpec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
@@ -360,10 +360,8 @@ function notALevelValue(value: string, variable: string): string | undefined {
  * registered without proof, SNI_ONLY), and an expired one fails the deploy.
  */
 function verificationProblems(cert: ParsedCertificate, cas: readonly ParsedCertificate[], now: Date): string[] {
-  const problems: string[] = [];
-  if (now.getTime() < cert.notBefore.getTime()) problems.push(`is not valid before ${cert.notBefore.toISOString().slice(0, 10)}: AWS IoT refuses it`);
-  if (now.getTime() > cert.notAfter.getTime())
-    problems.push(`expired on ${cert.notAfter.toISOString().slice(0, 10)}: AWS IoT refuses it; issue a new one from the CA`);
+  // "<file> is not valid before ...", "<file> expired on ...".
+  const problems = validityErrors(cert, now).map((e) => `${e.startsWith('not ') ? 'is ' : ''}${e}: AWS IoT refuses it; issue a new one from the CA`);
   if (cas.length > 0 && !cas.some((ca) => issuedBy(cert, ca))) {
     problems.push(
       `is signed by none of this authority's certificates (its issuer is ${cert.issuer}): it proves no CA key, and every certificate would be registered without proof (SNI_ONLY); issue it from the CA certificate to verify`,

@@ -62,13 +62,10 @@ export function checkStructure(document: unknown): StructureProblems {
   const result: StructureProblems = { blocking: [], values: [] };
   const validate = specValidator();
   if (validate(document)) return result;
-  const seen = new Set<string>();
+  // Ajv may report one problem more than once (one per schema branch): ProblemList, where compileSpec collects them, keeps one.
   for (const e of validate.errors ?? []) {
     const p = toProblem(e);
     if (p === undefined) continue;
-    const key = `${p.path}\u0000${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
     (VALUE_KEYWORDS.has(e.keyword) && e.propertyName === undefined ? result.values : result.blocking).push(p);
   }
   return result;

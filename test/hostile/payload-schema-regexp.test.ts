@@ -10,7 +10,7 @@
  */
 import { compileSpec } from '../../lib/compile';
 import { UserError } from '../../lib/errors';
-import { SpecError, formatProblem } from '../../lib/validate/problem';
+import { specErrors } from '../helpers/spec-errors';
 import { compilePayloadSchema, jsonSchemaProblem } from '../../lib/validate/payload-schema';
 import { acceptedPropertyNames, linearRegExp } from '../../lib/validate/linear-regexp';
 import { deviceTopics, translateDeviceMessage } from '../../bridge/device-message';
@@ -428,13 +428,7 @@ describe('a catastrophic pattern', () => {
 function schemaProblems(schema: object): string[] {
   const s = baseSpec();
   (s.topics.telemetry as { schema?: object }).schema = schema;
-  try {
-    compileSpec(s, { baseDir: BASE_DIR, now: new Date('2027-01-01T00:00:00Z') });
-  } catch (e) {
-    if (e instanceof SpecError) return e.problems.filter((p) => p.severity === 'error').map(formatProblem);
-    throw e;
-  }
-  return [];
+  return specErrors(s, { now: new Date('2027-01-01T00:00:00Z') });
 }
 
 const RE2_LACKS =

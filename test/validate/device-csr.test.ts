@@ -60,7 +60,7 @@ test.each([
 
 test.each([
   ['RSA 1024', ...rsa(1024), 'has a weak key (RSA 1024)'],
-  ['RSA 2048 signed with SHA-1', ...rsa(2048, 'SHA-1'), 'is signed with algorithm 1.2.840.113549.1.1.5: sign it with SHA-256'],
+  ['RSA 2048 signed with SHA-1', ...rsa(2048, 'SHA-1'), 'is signed with RSASSA-PKCS1-v1_5 with SHA-1: sign it with SHA-256'],
   ['Ed25519', { name: 'Ed25519' } as const, { name: 'Ed25519' }, 'has a ed25519 key: use ECDSA P-256 or RSA 2048+'],
 ])(
   '%s is refused at the CSR path',

@@ -36,9 +36,14 @@
  * a JSON body it is undefined. The one message this misjudges is an object
  * x whose own `PROBE_KEY` field is an object or array.
  *
- * A topic whose first level is a variable never matches an MQTT topic that
- * starts with `$`, but on IoT Hub the device sets that variable as a
- * property: `firstLevelVariable` adds `NOT STARTS_WITH(<var>, '$')`.
+ * On IoT Hub the device sets each topic variable as a property, so what an
+ * MQTT topic cannot hold a property can, and the condition says what the
+ * neutral meaning takes for granted: a variable is never empty (an MQTT
+ * `+` matches an empty level, but `a//b` is no instance of a pattern:
+ * `nonEmptyVariables` adds `<var> <> ''`, which is also not true for a
+ * missing property), and a topic whose first level is a variable never
+ * matches an MQTT topic that starts with `$` (`firstLevelVariable` adds
+ * `NOT STARTS_WITH(<var>, '$')`).
  */
 import type { FilterExpr } from './ast';
 import { allOf, anyOf, FALSE, test, TRUE, type Condition } from './condition';
@@ -69,13 +74,16 @@ export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
 export const PROBE_KEY = '__iotkit_probe';
 
 export interface AzureConditionOptions {
+  /** The topic's variables whose property must be a non-empty string (`{deviceId}` is left to the sender check, which compares it with the connection's device id). */
+  readonly nonEmptyVariables?: readonly string[];
   /** The topic's variable at level 1, if any: its value must not start with `$`. */
   readonly firstLevelVariable?: string;
 }
 
 export function compileAzureCondition(expr: FilterExpr | undefined, options: AzureConditionOptions = {}): string {
-  const guard = options.firstLevelVariable === undefined ? TRUE : test(`NOT STARTS_WITH(${propertyName(options.firstLevelVariable)}, '$')`);
-  const condition = allOf([guard, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
+  const nonEmpty = (options.nonEmptyVariables ?? []).map((v) => test(`${propertyName(v)} <> ''`));
+  const notSystem = options.firstLevelVariable === undefined ? TRUE : test(`NOT STARTS_WITH(${propertyName(options.firstLevelVariable)}, '$')`);
+  const condition = allOf([...nonEmpty, notSystem, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
   return print(condition, false);
 }
 

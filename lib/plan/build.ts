@@ -4,8 +4,9 @@ import type { Spec } from '../spec/types';
 import { enabledClouds, sinkClouds } from '../spec/targets';
 import type { ResolvedSpec } from '../validate/semantic';
 import { toAwsPolicyTopic, toEventGridTemplate, toMosquittoAclPattern, toMqttFilter } from '../topic/render';
-import { guardedAwsSql } from '../filter/identity-guard';
-import { compileAzureCondition } from '../filter/compile-azure';
+import { DEVICE_ID_VARIABLE } from '../topic/pattern';
+import { guardedAwsSql } from '../filter/route-guards';
+import { compileAzureCondition, type AzureConditionOptions } from '../filter/compile-azure';
 import { compileGcpSubscriptionFilter, gcpRouteAttribute } from '../filter/compile-gcp';
 import type { ParsedCertificate } from '../certs/read';
 import type { Plan, PlanAuthority, PlanCertificate, PlanFleet, PlanOmission, PlanRoute, PlanSink, PlanTopic } from './types';
@@ -23,10 +24,17 @@ function planCertificate(path: string, c: ParsedCertificate): PlanCertificate {
   return { path, pem: c.pem, subject: c.subject, notAfter: c.notAfter.toISOString(), sha256: c.sha256 };
 }
 
-/** A variable at level 1 never holds a value starting with `$` (MQTT reserves such topics); IoT Hub needs telling. */
-function firstLevelVariable(topic: PlanTopic): { firstLevelVariable?: string } {
+/**
+ * What an MQTT topic guarantees and IoT Hub properties do not (see
+ * compile-azure.ts): variables are never empty, and one at level 1 never
+ * starts with `$` (MQTT reserves such topics).
+ */
+function azureTopicGuards(topic: PlanTopic): AzureConditionOptions {
   const first = Object.entries(topic.variableLevels).find(([, level]) => level === 1);
-  return first === undefined ? {} : { firstLevelVariable: first[0] };
+  return {
+    nonEmptyVariables: topic.variables.filter((v) => v !== DEVICE_ID_VARIABLE),
+    ...(first === undefined ? {} : { firstLevelVariable: first[0] }),
+  };
 }
 
 /**
@@ -95,7 +103,7 @@ export function buildPlan(spec: Spec, resolved: ResolvedSpec): Plan {
       ...(filter !== undefined ? { filter } : {}),
       compiled: {
         awsSql: guardedAwsSql(filter, topic),
-        azureCondition: compileAzureCondition(filter, firstLevelVariable(topic)),
+        azureCondition: compileAzureCondition(filter, azureTopicGuards(topic)),
         gcp: {
           attribute: gcpRouteAttribute(r.name),
           subscriptionFilter: compileGcpSubscriptionFilter(r.name, filter !== undefined),

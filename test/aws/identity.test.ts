@@ -8,7 +8,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, Stack } from 'aws-cdk-lib';
-import { guardedAwsSql, awsDeviceIdGuard } from '../../lib/filter/identity-guard';
+import { guardedAwsSql, awsDeviceIdGuard } from '../../lib/filter/route-guards';
 import { parseFilter } from '../../lib/filter';
 import { createIotkitApp } from '../../cdk/iotkit-app';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
@@ -22,16 +22,18 @@ describe('rules on {deviceId} topics require the sender to be that device', () =
   const topic = { mqttFilter: 'site/+/+/telemetry', variableLevels: { site: 2, deviceId: 3 } };
 
   test('the guard is ANDed in front of the compiled filter, and alone without a filter', () => {
-    expect(guardedAwsSql(undefined, topic)).toBe("SELECT * FROM 'site/+/+/telemetry' WHERE topic(3) = clientid()");
+    // site, an ordinary variable, must not be empty ("+" matches an empty level; the kit's topics have none).
+    expect(guardedAwsSql(undefined, topic)).toBe("SELECT * FROM 'site/+/+/telemetry' WHERE topic(2) <> '' AND topic(3) = clientid()");
     expect(guardedAwsSql(parseFilter('temperature > 30 or topic.site = "x"'), topic)).toMatch(
-      /^SELECT \* FROM 'site\/\+\/\+\/telemetry' WHERE topic\(3\) = clientid\(\) AND \(.*temperature.*topic\(2\) = 'x'.*\)$/,
+      /^SELECT \* FROM 'site\/\+\/\+\/telemetry' WHERE topic\(2\) <> '' AND topic\(3\) = clientid\(\) AND \(.*temperature.*topic\(2\) = 'x'.*\)$/,
     );
   });
 
-  test('a topic without {deviceId} carries no identity, so no guard', () => {
+  test('a topic without {deviceId} carries no identity: only its levels are guarded', () => {
     const plain = { mqttFilter: 'broadcast/+', variableLevels: { region: 2 } };
     expect(awsDeviceIdGuard(plain)).toBeUndefined();
-    expect(guardedAwsSql(undefined, plain)).toBe("SELECT * FROM 'broadcast/+'");
+    expect(guardedAwsSql(undefined, plain)).toBe("SELECT * FROM 'broadcast/+' WHERE topic(2) <> ''");
+    expect(guardedAwsSql(undefined, { mqttFilter: 'broadcast/all', variableLevels: {} })).toBe("SELECT * FROM 'broadcast/all'");
   });
 
   test.each(EXAMPLE_NAMES)('every generated rule of %s on a {deviceId} topic carries the client-id check at the right level', (name) => {
@@ -45,7 +47,12 @@ describe('rules on {deviceId} topics require the sender to be that device', () =
       const t = plan.topics.find((x) => x.mqttFilter === from);
       expect(t).toBeDefined();
       const level = t?.variableLevels.deviceId;
-      if (level !== undefined) expect(sql).toContain(` WHERE topic(${level}) = clientid()`);
+      if (level !== undefined) expect(sql).toMatch(new RegExp(` WHERE (topic\\(\\d+\\) <> '' AND )*topic\\(${level}\\) = clientid\\(\\)`));
+      // And every other variable's level is required to be non-empty, in the same leading chain of guards.
+      const guards = / WHERE ((?:topic\(\d+\) (?:<> ''|= clientid\(\))(?: AND |$))*)/.exec(sql)?.[1] ?? '';
+      for (const [variable, n] of Object.entries(t?.variableLevels ?? {})) {
+        if (variable !== 'deviceId') expect(guards).toContain(`topic(${n}) <> ''`);
+      }
     }
   });
 });

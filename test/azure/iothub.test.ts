@@ -105,9 +105,10 @@ describe.each([
     const condition = (name: string) => routes.find((r) => r.name === name)?.condition;
     if (plan() === plant) {
       const sender = "deviceId = $connectionDeviceId AND $twin.tags.fleet = 'plcs'";
-      expect(condition('telemetry-lineStream')).toBe(`topic = 'telemetry' AND ${sender}`);
+      // The pattern is factory/{site}/{line}/{deviceId}/telemetry: neither site nor line may be empty (an MQTT topic cannot say so).
+      expect(condition('telemetry-lineStream')).toBe(`topic = 'telemetry' AND ${sender} AND (site <> '' AND line <> '')`);
       expect(condition('overheat-alarmQueue')).toBe(
-        `topic = 'telemetry' AND ${sender} AND (IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')`,
+        `topic = 'telemetry' AND ${sender} AND (site <> '' AND line <> '' AND IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')`,
       );
     }
     // Every route checks the sender (issue #9): the deviceId property is the connection's device id, and its fleet may publish the topic.

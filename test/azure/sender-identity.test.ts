@@ -28,7 +28,9 @@ describe('IoT Hub route conditions check the sender', () => {
     );
     expect(iotHubSenderGuard(plan, topic(plan, 'lockState'))).toBe("deviceId = $connectionDeviceId AND $twin.tags.fleet = 'locks'");
     const lockEvents = plan.routes.find((r) => r.name === 'lockEvents');
-    expect(iotHubRouteCondition(plan, lockEvents!)).toBe("topic = 'lockState' AND deviceId = $connectionDeviceId AND $twin.tags.fleet = 'locks'");
+    expect(iotHubRouteCondition(plan, lockEvents!)).toBe(
+      "topic = 'lockState' AND deviceId = $connectionDeviceId AND $twin.tags.fleet = 'locks' AND (homeId <> '')",
+    );
   });
 
   test('a topic without {deviceId} still checks the fleet; a topic no fleet publishes routes nothing', () => {

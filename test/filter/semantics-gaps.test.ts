@@ -235,15 +235,16 @@ describe('topics whose first level is a variable', () => {
     expect(awsWhereFires(where, { topic: 'us/dev/eu/ev', payload: {} })).toBe(false);
   });
 
-  test('the plan puts the guard on every IoT Hub route of such a topic, filtered or not', () => {
+  test('the plan puts the guards on every IoT Hub route of such a topic, filtered or not', () => {
     const spec = baseSpec() as Mutable<Spec>;
     spec.topics.telemetry.pattern = '{homeId}/{room}/{deviceId}/telemetry';
     const { plan } = compileSpec(spec, { baseDir: BASE_DIR });
     const conditions = Object.fromEntries(plan.routes.map((r) => [r.name, r.compiled.azureCondition]));
+    // Every variable but deviceId is also never empty (home/{homeId}/{deviceId}/image has no first-level variable).
     expect(conditions).toEqual({
-      all: "NOT STARTS_WITH(homeId, '$')",
-      hot: "NOT STARTS_WITH(homeId, '$') AND IS_NUMBER($body.temperature) AND $body.temperature > 30",
-      images: 'true',
+      all: "homeId <> '' AND room <> '' AND NOT STARTS_WITH(homeId, '$')",
+      hot: "homeId <> '' AND room <> '' AND NOT STARTS_WITH(homeId, '$') AND IS_NUMBER($body.temperature) AND $body.temperature > 30",
+      images: "homeId <> ''",
     });
   });
 

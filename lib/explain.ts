@@ -16,7 +16,8 @@ import type { Cloud, Qos } from './spec/types';
 import { explainFilter, type Truth } from './filter';
 import { isRoundTripNumber } from './filter/numbers';
 import { parseTopicPattern, type TopicPattern } from './topic/pattern';
-import { extractVariables } from './topic/render';
+import { extractVariables, levelValueProblem } from './topic/render';
+import { quote } from './topic/prose';
 import { DEVICE_ID_VARIABLE } from './topic/pattern';
 import { levenshtein } from './validate/suggest';
 import { capabilitiesOf, platformOf } from './capabilities';
@@ -329,12 +330,11 @@ function nearMisses(patterns: ReadonlyArray<{ topic: PlanTopic; pattern: TopicPa
         // A typo scores lower than an unrelated word.
         score += 1 + levenshtein(level.value, actual) / Math.max(level.value.length, actual.length);
         why ??= `level ${i + 1} is "${actual}", the pattern has "${level.value}"`;
-      } else if (level.kind === 'variable' && (actual === '' || /[+#]/.test(actual) || (i === 0 && actual.startsWith('$')))) {
+      } else if (level.kind === 'variable') {
+        const problem = levelValueProblem(actual, i === 0);
+        if (problem === undefined) return;
         score++;
-        why ??=
-          i === 0 && actual.startsWith('$')
-            ? `level 1 is "${actual}": a topic starting with "$" is a broker or system topic and never an instance of {${level.name}}`
-            : `level ${i + 1} "${actual}" cannot fill {${level.name}}`;
+        why ??= `level ${i + 1} ${quote(actual)} cannot fill {${level.name}}: ${problem}`;
       }
     });
     if (pattern.levels.length !== levels.length) why ??= `the topic has ${levels.length} levels, the pattern ${pattern.levels.length}`;

@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { explainMessage, type Explanation } from '../../lib/explain';
 import { SPEC_OPTION, specPathFrom } from '../spec-option';
+import { printable } from '../../lib/output/printable';
 import { InputFileError, MAX_PAYLOAD_FILE_BYTES, readRegularFile } from '../../lib/input/read-file';
 
 export const explainCommand: Command = {
@@ -48,7 +49,8 @@ Options:
       ...(values.fleet !== undefined ? { fleet: values.fleet } : {}),
     });
     if (values.json === true) io.out(JSON.stringify(explanation, null, 2));
-    else for (const line of formatExplanation(explanation)) io.out(line);
+    // The topic and payload values are the caller's bytes: shown, never acted on by the terminal (JSON escapes them itself).
+    else for (const line of formatExplanation(explanation)) io.out(printable(line));
     return explanation.valid ? 0 : 1;
   },
 };

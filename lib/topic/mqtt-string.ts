@@ -28,6 +28,27 @@ export function controlCharacters(text: string): number[] {
   return found;
 }
 
+/**
+ * Unicode non-characters: U+FDD0 to U+FDEF, and the last two code points of
+ * every plane (U+FFFE, U+FFFF, U+1FFFE, ... U+10FFFF). MQTT 5.0 §1.5.4 lists
+ * them with the control characters as code points a receiver may treat as a
+ * malformed packet, and Mosquitto does: it closes the connection of a client
+ * that publishes such a topic (test/topic/broker-characters.test.ts).
+ */
+export function isNonCharacter(codePoint: number): boolean {
+  return (codePoint >= 0xfdd0 && codePoint <= 0xfdef) || (codePoint & 0xfffe) === 0xfffe;
+}
+
+/** Distinct non-characters in order of first appearance (code points, so above U+FFFF too). */
+export function nonCharacters(text: string): number[] {
+  const found: number[] = [];
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) ?? 0;
+    if (isNonCharacter(codePoint) && !found.includes(codePoint)) found.push(codePoint);
+  }
+  return found;
+}
+
 /** Distinct UTF-16 surrogates that are not part of a pair, in order of first appearance. */
 export function unpairedSurrogates(text: string): number[] {
   const found: number[] = [];
@@ -64,4 +85,10 @@ export function describeUnpairedSurrogates(surrogates: readonly number[]): strin
   return surrogates.length === 1
     ? `an unpaired UTF-16 surrogate (${formatCodePoints(surrogates)}), which has no UTF-8 encoding`
     : `unpaired UTF-16 surrogates (${formatCodePoints(surrogates)}), which have no UTF-8 encoding`;
+}
+
+/** The end of a problem message about non-characters, singular or plural. */
+export function describeNonCharacters(codePoints: readonly number[]): string {
+  const which = codePoints.length === 1 ? 'the Unicode non-character' : 'the Unicode non-characters';
+  return `${which} ${formatCodePoints(codePoints)}, which MQTT lets a broker refuse (Mosquitto closes the connection)`;
 }

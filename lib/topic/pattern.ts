@@ -8,7 +8,16 @@
  * and MQTT wildcards only cover whole levels, and literals must not contain
  * what one of those syntaxes would read as a placeholder.
  */
-import { controlCharacters, describeUnpairedSurrogates, formatCodePoints, MQTT_MAX_STRING_BYTES, unpairedSurrogates, utf8Length } from './mqtt-string';
+import {
+  controlCharacters,
+  describeNonCharacters,
+  describeUnpairedSurrogates,
+  formatCodePoints,
+  MQTT_MAX_STRING_BYTES,
+  nonCharacters,
+  unpairedSurrogates,
+  utf8Length,
+} from './mqtt-string';
 import { joinAnd, quote } from './prose';
 
 /** The variable that binds to the authenticated device identity (thing name, device id, certificate CN). */
@@ -100,6 +109,10 @@ function parseLevel(raw: string, n: number, count: number, problems: string[]): 
   if (controls.length > 0) {
     const noun = controls.length === 1 ? 'the control character' : 'the control characters';
     problems.push(`level ${n} ${quoted} contains ${noun} ${formatCodePoints(controls)}: topics must not contain control characters`);
+  }
+  const nonChars = nonCharacters(raw);
+  if (nonChars.length > 0) {
+    problems.push(`level ${n} ${quoted} contains ${describeNonCharacters(nonChars)}`);
   }
   const surrogates = unpairedSurrogates(raw);
   if (surrogates.length > 0) {

@@ -6,7 +6,7 @@
  * `{deviceId}` becomes each authorizer's identity placeholder, so a device is
  * only ever allowed its own topics; every other variable becomes "any value".
  */
-import { controlCharacters, describeUnpairedSurrogates, formatCodePoints, MQTT_MAX_STRING_BYTES, unpairedSurrogates, utf8Length } from './mqtt-string';
+import { controlCharacters, formatCodePoints, MQTT_MAX_STRING_BYTES, nonCharacters, unpairedSurrogates, utf8Length } from './mqtt-string';
 import { DEVICE_ID_VARIABLE, type TopicPattern } from './pattern';
 import { quote } from './prose';
 
@@ -72,8 +72,8 @@ export function instantiate(pattern: TopicPattern, vars: Readonly<Record<string,
       problems.push(`variable "${level.name}" is missing`);
       return '';
     }
-    const problem = variableValueProblem(value, index === 0);
-    if (problem !== undefined) problems.push(`variable "${level.name}" ${problem}`);
+    const problem = levelValueProblem(value, index === 0);
+    if (problem !== undefined) problems.push(`variable "${level.name}" cannot be ${quote(value)}: ${problem}`);
     return value;
   });
   const topic = levels.join('/');
@@ -100,7 +100,7 @@ export function extractVariables(pattern: TopicPattern, topic: string): Record<s
     if (level.kind === 'literal') {
       if (part !== level.value) return undefined;
     } else {
-      if (variableValueProblem(part, i === 0) !== undefined) return undefined;
+      if (levelValueProblem(part, i === 0) !== undefined) return undefined;
       vars[level.name] = part;
     }
   }
@@ -111,18 +111,24 @@ function render(pattern: TopicPattern, variable: (name: string) => string, liter
   return pattern.levels.map((level) => (level.kind === 'literal' ? literal(level.value) : variable(level.name))).join('/');
 }
 
-/** Why a value cannot fill one variable level, or undefined if it can. */
-function variableValueProblem(value: string, firstLevel: boolean): string | undefined {
-  const shown = quote(value);
-  if (value === '') return 'is empty: a variable fills a whole level, which must not be empty';
-  if (value.includes('/')) return `value ${shown} contains "/", which would split it into several levels`;
-  const wildcard = ['+', '#'].find((w) => value.includes(w));
-  if (wildcard !== undefined) return `value ${shown} contains the MQTT wildcard "${wildcard}", which topic names must not contain`;
+/**
+ * Why no MQTT topic can hold `value` as one level (`firstLevel`: as its
+ * first), or undefined when one can. The one rule for the whole kit: what
+ * `instantiate` and `extractVariables` refuse, and what validate calls a
+ * value a topic variable never has. Written as a clause that reads on its own.
+ */
+export function levelValueProblem(value: string, firstLevel: boolean): string | undefined {
+  if (value === '') return 'a topic level variable is never empty';
+  if (value.includes('/')) return 'a topic level holds no "/" (it would be several levels)';
+  const wildcards = ['+', '#'].filter((w) => value.includes(w));
+  if (wildcards.length > 0) return `a topic name holds no MQTT wildcard (${wildcards.map((w) => `"${w}"`).join(', ')})`;
   // Filters starting with a wildcard never match "$" topics (MQTT 3.1.1 §4.7.2), so such an instance would be unreachable.
-  if (firstLevel && value.startsWith('$')) return `value ${shown} starts with "$" in level 1, which would make it a broker or system topic`;
+  if (firstLevel && value.startsWith('$')) return 'a topic whose first level starts with "$" is a broker or system topic, which no route takes';
   const controls = controlCharacters(value);
-  if (controls.length > 0) return `value ${shown} contains control characters (${formatCodePoints(controls)})`;
+  if (controls.length > 0) return `an MQTT topic holds no control character (here ${formatCodePoints(controls)})`;
+  const nonChars = nonCharacters(value);
+  if (nonChars.length > 0) return `MQTT lets a broker refuse a topic holding a Unicode non-character (here ${formatCodePoints(nonChars)}), and Mosquitto does`;
   const surrogates = unpairedSurrogates(value);
-  if (surrogates.length > 0) return `value ${shown} contains ${describeUnpairedSurrogates(surrogates)}`;
+  if (surrogates.length > 0) return `an MQTT topic is UTF-8 text, which holds no unpaired surrogate (here ${formatCodePoints(surrogates)})`;
   return undefined;
 }

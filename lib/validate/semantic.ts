@@ -4,7 +4,7 @@ import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
 import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
 import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicPattern } from '../topic/pattern';
-import { unpairedSurrogates } from '../topic/mqtt-string';
+import { levelValueProblem } from '../topic/render';
 import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
 import { readCertificateFile, type ParsedCertificate } from '../certs/read';
@@ -333,7 +333,7 @@ function checkFilterRefs(expr: FilterExpr, topicName: string, topic: TopicSpec, 
       }
       // A value no level can hold makes "=" never true and "!=" always true: a route that never or always fires.
       for (const value of equality !== undefined ? comparedTo : []) {
-        const why = typeof value === 'string' ? notALevelValue(value, ref.variable) : undefined;
+        const why = typeof value === 'string' ? notALevelValue(value, ref.variable, pattern?.variableLevels[ref.variable] === 1) : undefined;
         if (why === undefined) continue;
         const effect = equality === 'in' ? 'that value of the list never matches: remove it' : 'so this comparison has the same result for every message';
         once(`topic.${ref.variable} is never ${quote(value as string)}: ${why}; ${effect}`);
@@ -342,13 +342,10 @@ function checkFilterRefs(expr: FilterExpr, topicName: string, topic: TopicSpec, 
   }
 }
 
-/** Why no instance of a topic level variable can hold `value`, or undefined when one can. */
-function notALevelValue(value: string, variable: string): string | undefined {
-  if (value === '') return 'a topic level variable is never empty';
-  if (value.includes('/')) return 'a topic level holds no "/"';
-  if (value.includes('+') || value.includes('#')) return 'a topic name holds no MQTT wildcard ("+", "#")';
-  if (value.includes('\u0000')) return 'an MQTT topic holds no U+0000';
-  if (unpairedSurrogates(value).length > 0) return 'an MQTT topic is UTF-8 text, which holds no unpaired surrogate';
+/** Why no instance of a topic level variable can hold `value`, or undefined when one can: the reference's own rule (lib/topic/render.ts), plus the device id's shape. */
+function notALevelValue(value: string, variable: string, firstLevel: boolean): string | undefined {
+  const why = levelValueProblem(value, firstLevel);
+  if (why !== undefined) return why;
   if (variable === DEVICE_ID_VARIABLE && !DEVICE_ID_PATTERN.test(value)) return 'it is not a valid device id';
   return undefined;
 }

@@ -183,6 +183,15 @@ describe('transportation', () => {
     expect(broken.json.clouds.find((c) => c.cloud === 'gcp')?.deliveries).toEqual([]);
   });
 
+  test('what the caller sent is shown escaped, never acted on: control characters, bidirectional marks, non-characters', async () => {
+    for (const c of ['\u001b[2J', '\n  forged: yes', '\u202e', '\uffff', '\u0085']) {
+      const { text } = await explain(CITY, `city/n${c}/vehicle/bus-7/events`, `{"type": "x${c}"}`);
+      expect(text).toContain('city/n');
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e\uffff]/);
+      expect(text.split('\n').some((l) => l.startsWith('  forged'))).toBe(false);
+    }
+  });
+
   test('a topic starting with "$" is never an instance of a variable level', async () => {
     const { code, json } = await explain(CITY, '$SYS/downtown/vehicle/bus-7/telemetry', '{}');
     expect(code).toBe(1);

@@ -25,7 +25,7 @@ function problemsOf(spec: LooseSpec): readonly Problem[] {
   return [];
 }
 
-/** Characters that act instead of showing: every C0 control, DEL, C1 controls, bidirectional and invisible formatting, lone surrogates. */
+/** Characters that act instead of showing: every C0 control, DEL, C1 controls, bidirectional and invisible formatting, lone surrogates; non-characters, which show as garbage. */
 const UNPRINTABLE: readonly string[] = [
   ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)),
   '\u007f',
@@ -42,9 +42,15 @@ const UNPRINTABLE: readonly string[] = [
   '\ufeff',
   '\ud800',
   '\udfff',
+  '\ufdd0',
+  '\ufdef',
+  '\ufffe',
+  '\uffff',
+  '\u{1FFFE}',
+  '\u{10FFFF}',
 ];
 const RAW =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufdd0-\ufdef\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\p{Noncharacter_Code_Point}/u;
 
 /** Places a spec quotes a value from in a problem: an ARN, a sink name a route names, a topic's name. */
 const PLACES: ReadonlyArray<{ readonly where: string; readonly put: (s: LooseSpec, value: string) => void }> = [
@@ -77,6 +83,7 @@ describe('one problem is one line, with nothing a terminal would act on', () => 
     const kept = 'café Ωμέγα 東京 ☃ → 👍🏽 "q" \\ tab-less';
     expect(printable(kept)).toBe(kept);
     expect(printable('a\nb\tc\u001bd\u202ee\ud83d')).toBe('a\\u000ab\\u0009c\\u001bd\\u202ee\\ud83d');
+    expect(printable('x\uffff\u{10FFFE}\u{1FFFD}\uFFFD\uFDCF')).toBe('x\\uffff\\udbff\\udffe\u{1FFFD}\uFFFD\uFDCF');
   });
 
   test('the CLI prints each problem on its own line (the count matches the lines)', async () => {

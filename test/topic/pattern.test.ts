@@ -120,6 +120,13 @@ describe('parseTopicPattern: invalid patterns, every problem with its message', 
     ['a\u0000b/c', ['level 1 "a\\u0000b" contains the control character U+0000: topics must not contain control characters']],
     ['a/line\nbreak\t/c', ['level 2 "line\\nbreak\\t" contains the control characters U+000A, U+0009: topics must not contain control characters']],
     ['a/\u0085', ['level 2 "\\u0085" contains the control character U+0085: topics must not contain control characters']],
+    [
+      'a/\ufdd0\uffff\ufdd0/\u{10FFFE}',
+      [
+        'level 2 "\ufdd0\uffff\ufdd0" contains the Unicode non-characters U+FDD0, U+FFFF, which MQTT lets a broker refuse (Mosquitto closes the connection)',
+        'level 3 "\u{10FFFE}" contains the Unicode non-character U+10FFFE, which MQTT lets a broker refuse (Mosquitto closes the connection)',
+      ],
+    ],
     ['a/x\ud83d', ['level 2 "x\\ud83d" contains an unpaired UTF-16 surrogate (U+D83D), which has no UTF-8 encoding']],
     [
       'a/\udc00\ud800/\ud800',

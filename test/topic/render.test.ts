@@ -143,18 +143,22 @@ describe('instantiate and extractVariables', () => {
 
   test.each([
     [{ site: 'berlin', line: 'l7' }, 'variable "deviceId" is missing'],
-    [{ site: 'a/b', line: 'l7', deviceId: 'd' }, 'variable "site" value "a/b" contains "/", which would split it into several levels'],
-    [{ site: 's', line: '+', deviceId: 'd' }, 'variable "line" value "+" contains the MQTT wildcard "+", which topic names must not contain'],
-    [{ site: 's', line: 'l', deviceId: 'd#1' }, 'variable "deviceId" value "d#1" contains the MQTT wildcard "#", which topic names must not contain'],
-    [{ site: '', line: 'l', deviceId: 'd' }, 'variable "site" is empty: a variable fills a whole level, which must not be empty'],
-    [{ site: 's', line: 'l\u0000', deviceId: 'd' }, 'variable "line" value "l\\u0000" contains control characters (U+0000)'],
+    [{ site: 'a/b', line: 'l7', deviceId: 'd' }, 'variable "site" cannot be "a/b": a topic level holds no "/" (it would be several levels)'],
+    [{ site: 's', line: '+', deviceId: 'd' }, 'variable "line" cannot be "+": a topic name holds no MQTT wildcard ("+")'],
+    [{ site: 's', line: 'l', deviceId: 'd#1' }, 'variable "deviceId" cannot be "d#1": a topic name holds no MQTT wildcard ("#")'],
+    [{ site: '', line: 'l', deviceId: 'd' }, 'variable "site" cannot be "": a topic level variable is never empty'],
+    [{ site: 's', line: 'l\u0000', deviceId: 'd' }, 'variable "line" cannot be "l\\u0000": an MQTT topic holds no control character (here U+0000)'],
+    [
+      { site: 's', line: 'l\uffff', deviceId: 'd' },
+      'variable "line" cannot be "l\uffff": MQTT lets a broker refuse a topic holding a Unicode non-character (here U+FFFF), and Mosquitto does',
+    ],
     [
       { site: 's', line: 'l', deviceId: '\ud800' },
-      'variable "deviceId" value "\\ud800" contains an unpaired UTF-16 surrogate (U+D800), which has no UTF-8 encoding',
+      'variable "deviceId" cannot be "\\ud800": an MQTT topic is UTF-8 text, which holds no unpaired surrogate (here U+D800)',
     ],
     [
       { line: 'a/b' },
-      'variable "site" is missing; variable "line" value "a/b" contains "/", which would split it into several levels; variable "deviceId" is missing',
+      'variable "site" is missing; variable "line" cannot be "a/b": a topic level holds no "/" (it would be several levels); variable "deviceId" is missing',
     ],
   ])('instantiate(factory, %j) throws', (vars, reason) => {
     expect(() => instantiate(factory, vars)).toThrow(`cannot instantiate "factory/{site}/{line}/{deviceId}/telemetry": ${reason}`);
@@ -162,7 +166,7 @@ describe('instantiate and extractVariables', () => {
 
   test('a "$" value in level 1 would make a system topic', () => {
     expect(() => instantiate(parsed('{tenant}/broadcast'), { tenant: '$SYS' })).toThrow(
-      'cannot instantiate "{tenant}/broadcast": variable "tenant" value "$SYS" starts with "$" in level 1, which would make it a broker or system topic',
+      'cannot instantiate "{tenant}/broadcast": variable "tenant" cannot be "$SYS": a topic whose first level starts with "$" is a broker or system topic, which no route takes',
     );
     expect(extractVariables(parsed('{tenant}/broadcast'), '$SYS/broadcast')).toBeUndefined();
   });

@@ -23,8 +23,16 @@ const NEVER: Array<[string, string, string]> = [
   ['deviceId', 'a.b', 'not a valid device id'],
   ['deviceId', 'x'.repeat(129), 'not a valid device id'],
   ['deviceId', 'dev 1', 'not a valid device id'],
-  ['room', 'a\\u0000b', 'holds no U+0000'],
+  ['room', 'a\\u0000b', 'holds no control character (here U+0000)'],
+  ['room', 'a\\u0001b', 'holds no control character (here U+0001)'],
+  ['room', '\\u007f', 'holds no control character (here U+007F)'],
+  ['room', 'x\\u0085', 'holds no control character (here U+0085)'],
   ['room', '\\uD800', 'no unpaired surrogate'],
+  ['room', 'a\\uFDD0', 'Unicode non-character (here U+FDD0)'],
+  ['room', '\\uFFFE', 'Unicode non-character (here U+FFFE)'],
+  ['room', '\\uFFFF', 'Unicode non-character (here U+FFFF)'],
+  ['room', '\\uD83F\\uDFFF', 'Unicode non-character (here U+1FFFF)'],
+  ['room', '\\uDBFF\\uDFFE', 'Unicode non-character (here U+10FFFE)'],
 ];
 
 describe.each(NEVER)('topic.%s compared with %j', (variable, value, reason) => {
@@ -49,6 +57,8 @@ test.each([
   "topic.deviceId = 'dev-1'",
   "topic.deviceId != 'gateway:42_a'",
   "topic.room = 'a.b'",
+  // Next to the non-characters, and the invisible ones MQTT allows: ordinary values.
+  "topic.room in ('\\uFDCF', '\\uFDF0', '\\uFFFD', '\\uFEFF', '\\u00A0', '\\u200B', '\\uD83F\\uDFFD', '$x')",
 ])('%s is accepted', (filter) => {
   expect(errorsFor(filter)).toEqual([]);
 });

@@ -163,7 +163,7 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
       dead.messages.filter((m) => m.attributes.iotkit_subscription !== undefined).map((m) => [m.data, m.attributes[BRIDGE_ATTRIBUTES.deadLetterReason]]),
     );
     expect(reasons['no-site']).toMatch(/do not fill the topic pattern.*variable "site" is missing/);
-    expect(reasons.wildcard).toMatch(/contains the MQTT wildcard "\+"/);
+    expect(reasons.wildcard).toMatch(/"site" cannot be "\+": a topic name holds no MQTT wildcard/);
     expect(reasons.stranger).toMatch(/device "dev-3" is in no fleet that subscribes to "command"/);
     const metrics = await world.metrics(bridge);
     expect(metricValue(metrics, 'iotkit_bridge_commands_delivered_total')).toBe(2);

@@ -42,13 +42,15 @@ test('each character alone: refused with the pattern path, or accepted; never an
 });
 
 test('every accepted punctuation character, in one spec, synthesizes on all three clouds', async () => {
-  // Letters and digits are in every example already; one topic per other character keeps the spec small.
+  // Letters and digits are in every example already. Five characters per topic, each in a level of its
+  // own (within AWS's 7 slashes), keep the spec small: each still reaches every cloud's rule, policy and ACL.
   const punctuation = accepted.filter((c) => !/[A-Za-z0-9]/.test(c));
   expect(punctuation.length).toBeGreaterThan(5);
+  const groups = Array.from({ length: Math.ceil(punctuation.length / 5) }, (_, i) => punctuation.slice(i * 5, i * 5 + 5));
   const file = writeJson(
     dir,
     'accepted.json',
-    spec((s) => punctuation.forEach((c, i) => withLiteral(s, `chars${i}`, `a${c}b`))),
+    spec((s) => groups.forEach((group, i) => withLiteral(s, `chars${i}`, group.map((c) => `a${c}b`).join('/')))),
   );
   const out = path.join(dir, 'out');
   const run = await cli(['synth', '--spec', file, '--out', out]);

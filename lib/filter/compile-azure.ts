@@ -38,12 +38,15 @@
  *
  * On IoT Hub the device sets each topic variable as a property, so what an
  * MQTT topic cannot hold a property can, and the condition says what the
- * neutral meaning takes for granted: a variable is never empty (an MQTT
- * `+` matches an empty level, but `a//b` is no instance of a pattern:
- * `nonEmptyVariables` adds `<var> <> ''`, which is also not true for a
- * missing property), and a topic whose first level is a variable never
+ * neutral meaning takes for granted: a variable is one level, never empty
+ * (an MQTT `+` matches an empty level, but `a//b` is no instance of a
+ * pattern) and without `/`, `+` or `#` (`levelVariables` adds
+ * `<var> <> '' AND NOT CONTAINS(<var>, '/') ...`, none of which is true for
+ * a missing property), and a topic whose first level is a variable never
  * matches an MQTT topic that starts with `$` (`firstLevelVariable` adds
- * `NOT STARTS_WITH(<var>, '$')`).
+ * `NOT STARTS_WITH(<var>, '$')`). Control characters and non-characters,
+ * which no MQTT level holds either, have no test short of one per character
+ * (the grammar has no pattern matching): not guarded.
  */
 import type { FilterExpr } from './ast';
 import { allOf, anyOf, FALSE, test, TRUE, type Condition } from './condition';
@@ -73,17 +76,27 @@ export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
 /** The body key read below a field to tell "object or array" from "no JSON body" (see the header); devices have no reason to send it. */
 export const PROBE_KEY = '__iotkit_probe';
 
+/** What splits a topic or makes it a filter: no level of a topic name holds one. */
+const LEVEL_SEPARATORS = ['/', '+', '#'];
+
 export interface AzureConditionOptions {
-  /** The topic's variables whose property must be a non-empty string (`{deviceId}` is left to the sender check, which compares it with the connection's device id). */
-  readonly nonEmptyVariables?: readonly string[];
+  /**
+   * The topic's variables whose property must be a value one MQTT level can
+   * hold: not empty, no `/`, `+` or `#` (`{deviceId}` is left to the sender
+   * check, which compares it with the connection's device id).
+   */
+  readonly levelVariables?: readonly string[];
   /** The topic's variable at level 1, if any: its value must not start with `$`. */
   readonly firstLevelVariable?: string;
 }
 
 export function compileAzureCondition(expr: FilterExpr | undefined, options: AzureConditionOptions = {}): string {
-  const nonEmpty = (options.nonEmptyVariables ?? []).map((v) => test(`${propertyName(v)} <> ''`));
+  const oneLevel = (options.levelVariables ?? []).flatMap((v) => [
+    test(`${propertyName(v)} <> ''`),
+    ...LEVEL_SEPARATORS.map((c) => test(`NOT CONTAINS(${propertyName(v)}, ${azureString(c)})`)),
+  ]);
   const notSystem = options.firstLevelVariable === undefined ? TRUE : test(`NOT STARTS_WITH(${propertyName(options.firstLevelVariable)}, '$')`);
-  const condition = allOf([...nonEmpty, notSystem, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
+  const condition = allOf([...oneLevel, notSystem, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
   return print(condition, false);
 }
 

@@ -26,13 +26,13 @@ function planCertificate(path: string, c: ParsedCertificate): PlanCertificate {
 
 /**
  * What an MQTT topic guarantees and IoT Hub properties do not (see
- * compile-azure.ts): variables are never empty, and one at level 1 never
- * starts with `$` (MQTT reserves such topics).
+ * compile-azure.ts): each variable is one level (not empty, no `/`, `+`,
+ * `#`), and one at level 1 never starts with `$` (MQTT reserves such topics).
  */
 function azureTopicGuards(topic: PlanTopic): AzureConditionOptions {
   const first = Object.entries(topic.variableLevels).find(([, level]) => level === 1);
   return {
-    nonEmptyVariables: topic.variables.filter((v) => v !== DEVICE_ID_VARIABLE),
+    levelVariables: topic.variables.filter((v) => v !== DEVICE_ID_VARIABLE),
     ...(first === undefined ? {} : { firstLevelVariable: first[0] }),
   };
 }

@@ -105,10 +105,12 @@ describe.each([
     const condition = (name: string) => routes.find((r) => r.name === name)?.condition;
     if (plan() === plant) {
       const sender = "deviceId = $connectionDeviceId AND $twin.tags.fleet = 'plcs'";
-      // The pattern is factory/{site}/{line}/{deviceId}/telemetry: neither site nor line may be empty (an MQTT topic cannot say so).
-      expect(condition('telemetry-lineStream')).toBe(`topic = 'telemetry' AND ${sender} AND (site <> '' AND line <> '')`);
+      // The pattern is factory/{site}/{line}/{deviceId}/telemetry: site and line must each be what one MQTT level holds.
+      const oneLevel = (v: string) => `${v} <> '' AND NOT CONTAINS(${v}, '/') AND NOT CONTAINS(${v}, '+') AND NOT CONTAINS(${v}, '#')`;
+      const levels = `${oneLevel('site')} AND ${oneLevel('line')}`;
+      expect(condition('telemetry-lineStream')).toBe(`topic = 'telemetry' AND ${sender} AND (${levels})`);
       expect(condition('overheat-alarmQueue')).toBe(
-        `topic = 'telemetry' AND ${sender} AND (site <> '' AND line <> '' AND IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')`,
+        `topic = 'telemetry' AND ${sender} AND (${levels} AND IS_NUMBER($body.temperature) AND $body.temperature > 90 AND site = 'berlin')`,
       );
     }
     // Every route checks the sender (issue #9): the deviceId property is the connection's device id, and its fleet may publish the topic.

@@ -16,7 +16,7 @@
  *   boolean is a compile error: this evaluator throws.
  * - `AND`/`OR`/`NOT` are Kleene over true/false/undefined.
  * - `IS_DEFINED`, `IS_STRING`, `IS_NUMBER`, `IS_BOOL`, `AS_NUMBER`; `STARTS_WITH`,
- *   `ENDS_WITH` (undefined unless both arguments are strings).
+ *   `ENDS_WITH`, `CONTAINS` (undefined unless both arguments are strings).
  * - Strings: single or double quotes, escapes `\\`, `\'`, `\"`, `\uXXXX`.
  *
  * A message is routed iff the condition is true.
@@ -282,6 +282,13 @@ function compare(op: string, left: Typed, right: Typed): Typed {
   }
 }
 
+/** The string functions of two strings (undefined for anything else). */
+const TEXT_TESTS: ReadonlyMap<string, (text: string, part: string) => boolean> = new Map([
+  ['starts_with', (text: string, part: string) => text.startsWith(part)],
+  ['ends_with', (text: string, part: string) => text.endsWith(part)],
+  ['contains', (text: string, part: string) => text.includes(part)],
+]);
+
 function evaluate(node: Node, message: AzureMessage): Typed {
   const ev = (n: Node): Typed => evaluate(n, message);
   switch (node.t) {
@@ -309,11 +316,12 @@ function evaluate(node: Node, message: AzureMessage): Typed {
       return compare(node.op, ev(node.left), ev(node.right));
     case 'call': {
       const args = node.args.map(ev);
-      if (node.name === 'starts_with' || node.name === 'ends_with') {
+      const textTest = TEXT_TESTS.get(node.name);
+      if (textTest !== undefined) {
         const [a, b] = args;
         if (args.length !== 2 || a === undefined || b === undefined) throw new Error(`azure condition: ${node.name} takes two arguments`);
         if (a.value.k !== 'string' || b.value.k !== 'string') return bool(undefined);
-        return bool(node.name === 'starts_with' ? a.value.v.startsWith(b.value.v) : a.value.v.endsWith(b.value.v));
+        return bool(textTest(a.value.v, b.value.v));
       }
       const arg = args[0];
       if (args.length !== 1 || arg === undefined) throw new Error(`azure condition: ${node.name} takes one argument`);

@@ -240,11 +240,12 @@ describe('topics whose first level is a variable', () => {
     spec.topics.telemetry.pattern = '{homeId}/{room}/{deviceId}/telemetry';
     const { plan } = compileSpec(spec, { baseDir: BASE_DIR });
     const conditions = Object.fromEntries(plan.routes.map((r) => [r.name, r.compiled.azureCondition]));
-    // Every variable but deviceId is also never empty (home/{homeId}/{deviceId}/image has no first-level variable).
+    // Every variable but deviceId is also one level (home/{homeId}/{deviceId}/image has no first-level variable).
+    const oneLevel = (v: string) => `${v} <> '' AND NOT CONTAINS(${v}, '/') AND NOT CONTAINS(${v}, '+') AND NOT CONTAINS(${v}, '#')`;
     expect(conditions).toEqual({
-      all: "homeId <> '' AND room <> '' AND NOT STARTS_WITH(homeId, '$')",
-      hot: "homeId <> '' AND room <> '' AND NOT STARTS_WITH(homeId, '$') AND IS_NUMBER($body.temperature) AND $body.temperature > 30",
-      images: "homeId <> ''",
+      all: `${oneLevel('homeId')} AND ${oneLevel('room')} AND NOT STARTS_WITH(homeId, '$')`,
+      hot: `${oneLevel('homeId')} AND ${oneLevel('room')} AND NOT STARTS_WITH(homeId, '$') AND IS_NUMBER($body.temperature) AND $body.temperature > 30`,
+      images: oneLevel('homeId'),
     });
   });
 

@@ -50,6 +50,38 @@ function processesWith(marker: string): string[] {
   60000,
 );
 
+/** The node processes a CLI run started, by their V8 flags: a --require hook records each one's execArgv. */
+function nodeProcesses(args: readonly string[], env: Record<string, string> = {}): string[][] {
+  const dir = tmpDir('iotkit-stgc-probe-');
+  const log = path.join(dir, 'processes.log');
+  const probe = path.join(dir, 'probe.js');
+  fs.writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.execArgv) + '\\n');`);
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${probe}`, ...env } });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/error|internal/i) });
+  return fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as string[]);
+}
+
+(twoCores ? test : test.skip)(
+  'only a synth that includes AWS restarts: Azure or GCP alone runs no WebAssembly, the restart would only add its start',
+  () => {
+    const restarted = (processes: string[][]) => processes.some((argv) => argv.includes('--single-threaded-gc'));
+    for (const form of [['--cloud', 'gcp'], ['-c', 'gcp'], ['--cloud=gcp'], ['--cloud', 'azure']]) {
+      const processes = nodeProcesses(['synth', '--spec', SPEC, ...form, '--out', tmpDir('iotkit-stgc-')]);
+      expect({ form, processes: processes.length, restarted: restarted(processes) }).toEqual({ form, processes: 1, restarted: false });
+    }
+    // IOTKIT_SINGLE_THREADED_GC=1 restarts any synth; validate never restarts.
+    expect(restarted(nodeProcesses(['synth', '--spec', SPEC, '--cloud', 'gcp', '--out', tmpDir('iotkit-stgc-')], { IOTKIT_SINGLE_THREADED_GC: '1' }))).toBe(
+      true,
+    );
+    expect(restarted(nodeProcesses(['validate', '--spec', SPEC]))).toBe(false);
+  },
+  60000,
+);
+
 (twoCores && process.platform === 'linux' ? test : test.skip)(
   'a SIGTERM for iotkit synth ends the restarted process too',
   async () => {

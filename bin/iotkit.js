@@ -29,12 +29,15 @@ function restartedWithSingleThreadedGc() {
     if (require('node:os').availableParallelism() > 2) return false;
     if (command === 'synth' && !synthesizesAws(args)) return false;
   }
-  const child = require('node:child_process').spawn(process.execPath, [...process.execArgv, '--single-threaded-gc', __filename, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
   // A signal for this process (a CI timeout, a supervisor) is the child's too; Ctrl-C reaches both anyway.
+  // The listeners come first: a signal between spawn() and them killed this process and left the child
+  // running. Registered before, a signal is handled on the event loop, after `child` is set below.
+  let child;
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+  child = require('node:child_process').spawn(process.execPath, [...process.execArgv, '--single-threaded-gc', __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   child.on('error', (error) => {
     process.stderr.write(`iotkit: could not start: ${error.message}\n`);
     process.exitCode = 3;

@@ -35,7 +35,7 @@ function restartedWithSingleThreadedGc() {
   let child;
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
-  child = require('node:child_process').spawn(process.execPath, [...process.execArgv, '--single-threaded-gc', __filename, ...process.argv.slice(2)], {
+  child = require('node:child_process').spawn(process.execPath, [...process.execArgv, '--single-threaded-gc', __filename, ...args], {
     stdio: 'inherit',
   });
   child.on('error', (error) => {

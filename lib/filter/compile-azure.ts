@@ -53,6 +53,7 @@ import { allOf, anyOf, FALSE, test, TRUE, type Condition } from './condition';
 import { toNegationNormalForm, type Atom, type NegationNormalForm } from './negation-normal-form';
 import { IDENTIFIER, QUOTED_KEY } from './syntax';
 import { payloadAtom, type PayloadDialect } from './payload-atom';
+import { MQTT_WILDCARDS } from '../topic/mqtt-string';
 
 /** Words the routing grammar reads as operators or literals, and the property the device contract uses for the topic name. */
 export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
@@ -77,7 +78,7 @@ export const AZURE_RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
 export const PROBE_KEY = '__iotkit_probe';
 
 /** What splits a topic or makes it a filter: no level of a topic name holds one. */
-const LEVEL_SEPARATORS = ['/', '+', '#'];
+const LEVEL_SEPARATORS = ['/', ...MQTT_WILDCARDS];
 
 export interface AzureConditionOptions {
   /**

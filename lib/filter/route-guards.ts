@@ -31,12 +31,6 @@ import { compileAwsSql, compileAwsWhere, type AwsRuleTopic, type AwsTopicVariabl
 const isSender = (level: number) => `topic(${level}) = clientid()`;
 const isNotEmpty = (level: number) => `topic(${level}) <> ''`;
 
-/** `topic(n) = clientid()` for a topic with `{deviceId}` at level n, else undefined. */
-export function awsDeviceIdGuard(topic: AwsTopicVariables): string | undefined {
-  const level = topic.variableLevels[DEVICE_ID_VARIABLE];
-  return level === undefined ? undefined : isSender(level);
-}
-
 /** One test per variable level, in level order: the `{deviceId}` guard, and `topic(n) <> ''` for every other variable. */
 export function awsTopicGuards(topic: AwsTopicVariables): string[] {
   return Object.entries(topic.variableLevels)

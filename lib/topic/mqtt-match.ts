@@ -6,7 +6,7 @@
  * Shared subscriptions (`$share/<group>/<filter>`) are not understood here:
  * strip the prefix and match the inner filter.
  */
-import { describeUnpairedSurrogates, MQTT_MAX_STRING_BYTES, unpairedSurrogates, utf8Length } from './mqtt-string';
+import { describeUnpairedSurrogates, MQTT_MAX_STRING_BYTES, MQTT_WILDCARDS, unpairedSurrogates, utf8Length } from './mqtt-string';
 import { quote } from './prose';
 
 /**
@@ -42,7 +42,7 @@ export function validateMqttFilter(filter: string): string[] {
       return;
     }
     if (level === '+') return;
-    for (const wildcard of ['+', '#']) {
+    for (const wildcard of MQTT_WILDCARDS) {
       if (level.includes(wildcard)) {
         problems.push(`level ${n} ${quote(level)} mixes "${wildcard}" with other characters: a wildcard must be a whole level`);
       }
@@ -55,7 +55,7 @@ export function validateMqttFilter(filter: string): string[] {
 export function validateMqttTopicName(topic: string): string[] {
   if (topic.length === 0) return ['topic is empty'];
   const problems = stringProblems(topic, 'topic');
-  for (const wildcard of ['+', '#']) {
+  for (const wildcard of MQTT_WILDCARDS) {
     if (topic.includes(wildcard)) problems.push(`topic contains the wildcard "${wildcard}": wildcards are only allowed in filters`);
   }
   return problems;

@@ -6,6 +6,9 @@
  * are checked here rather than discovered as a garbled packet on the wire.
  */
 
+/** The MQTT wildcards: a filter's, never a topic name's (MQTT 3.1.1 §4.7.1). */
+export const MQTT_WILDCARDS: readonly string[] = ['+', '#'];
+
 /** MQTT encodes a string's length in two bytes. */
 export const MQTT_MAX_STRING_BYTES = 65535;
 

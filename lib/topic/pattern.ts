@@ -14,6 +14,7 @@ import {
   describeUnpairedSurrogates,
   formatCodePoints,
   MQTT_MAX_STRING_BYTES,
+  MQTT_WILDCARDS,
   nonCharacters,
   unpairedSurrogates,
   utf8Length,
@@ -118,7 +119,7 @@ function parseLevel(raw: string, n: number, count: number, problems: string[]): 
   if (surrogates.length > 0) {
     problems.push(`level ${n} ${quoted} contains ${describeUnpairedSurrogates(surrogates)}`);
   }
-  const wildcards = ['+', '#'].filter((w) => raw.includes(w)).map((w) => `"${w}"`);
+  const wildcards = MQTT_WILDCARDS.filter((w) => raw.includes(w)).map((w) => `"${w}"`);
   if (wildcards.length > 0) {
     const noun = wildcards.length === 1 ? 'the MQTT wildcard' : 'the MQTT wildcards';
     problems.push(

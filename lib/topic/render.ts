@@ -6,7 +6,7 @@
  * `{deviceId}` becomes each authorizer's identity placeholder, so a device is
  * only ever allowed its own topics; every other variable becomes "any value".
  */
-import { controlCharacters, formatCodePoints, MQTT_MAX_STRING_BYTES, nonCharacters, unpairedSurrogates, utf8Length } from './mqtt-string';
+import { controlCharacters, formatCodePoints, MQTT_MAX_STRING_BYTES, MQTT_WILDCARDS, nonCharacters, unpairedSurrogates, utf8Length } from './mqtt-string';
 import { DEVICE_ID_VARIABLE, type TopicPattern } from './pattern';
 import { quote } from './prose';
 
@@ -120,7 +120,7 @@ function render(pattern: TopicPattern, variable: (name: string) => string, liter
 export function levelValueProblem(value: string, firstLevel: boolean): string | undefined {
   if (value === '') return 'a topic level variable is never empty';
   if (value.includes('/')) return 'a topic level holds no "/" (it would be several levels)';
-  const wildcards = ['+', '#'].filter((w) => value.includes(w));
+  const wildcards = MQTT_WILDCARDS.filter((w) => value.includes(w));
   if (wildcards.length > 0) return `a topic name holds no MQTT wildcard (${wildcards.map((w) => `"${w}"`).join(', ')})`;
   // Filters starting with a wildcard never match "$" topics (MQTT 3.1.1 §4.7.2), so such an instance would be unreachable.
   if (firstLevel && value.startsWith('$')) return 'a topic whose first level starts with "$" is a broker or system topic, which no route takes';

@@ -8,7 +8,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, Stack } from 'aws-cdk-lib';
-import { guardedAwsSql, awsDeviceIdGuard } from '../../lib/filter/route-guards';
+import { guardedAwsSql, awsTopicGuards } from '../../lib/filter/route-guards';
 import { parseFilter } from '../../lib/filter';
 import { createIotkitApp } from '../../cdk/iotkit-app';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
@@ -31,7 +31,7 @@ describe('rules on {deviceId} topics require the sender to be that device', () =
 
   test('a topic without {deviceId} carries no identity: only its levels are guarded', () => {
     const plain = { mqttFilter: 'broadcast/+', variableLevels: { region: 2 } };
-    expect(awsDeviceIdGuard(plain)).toBeUndefined();
+    expect(awsTopicGuards(plain)).toEqual(["topic(2) <> ''"]);
     expect(guardedAwsSql(undefined, plain)).toBe("SELECT * FROM 'broadcast/+' WHERE topic(2) <> ''");
     expect(guardedAwsSql(undefined, { mqttFilter: 'broadcast/all', variableLevels: {} })).toBe("SELECT * FROM 'broadcast/all'");
   });

@@ -55,7 +55,11 @@ function nodeProcesses(args: readonly string[], env: Record<string, string> = {}
   const dir = tmpDir('iotkit-stgc-probe-');
   const log = path.join(dir, 'processes.log');
   const probe = path.join(dir, 'probe.js');
-  fs.writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.execArgv) + '\\n');`);
+  // Worker threads run the hook too (tsx starts one when the kit runs from its sources): processes only.
+  fs.writeFileSync(
+    probe,
+    `if (require('node:worker_threads').isMainThread) require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.execArgv) + '\\n');`,
+  );
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${probe}`, ...env } });
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/error|internal/i) });
   return fs

@@ -5,6 +5,20 @@ import { MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits';
 
 /** A YAML spec document as data; syntax errors, duplicate keys and alias bombs become a SpecError with the position. */
 export function parseYaml(text: string, label: string): unknown {
+  try {
+    return parseYamlDocument(text, label);
+  } catch (e) {
+    // The parser and toJS recurse once per level: how deep they get before the stack runs out depends on the
+    // stack the caller left (the library records most overflows as RESOURCE_EXHAUSTION, but not all of them).
+    if (e instanceof RangeError && isStackOverflow(e.message)) throw new SpecError([{ path: '', severity: 'error', message: tooDeep(label, '') }]);
+    throw e;
+  }
+}
+
+const isStackOverflow = (message: string) => /maximum call stack/i.test(message);
+const tooDeep = (label: string, at: string) => `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
+
+function parseYamlDocument(text: string, label: string): unknown {
   const lineCounter = new YAML.LineCounter();
   // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
   // logLevel error: the library's warnings (a collection used as a key) would go to stderr raw; what matters is reported below.
@@ -26,16 +40,20 @@ export function parseYaml(text: string, label: string): unknown {
   }
   if (doc.errors.length > 0) {
     const seen = new Set<string>();
+    let deep = false;
     const problems = doc.errors
       .map((e) => {
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         const at = ` (line ${pos.line}, column ${pos.col})`;
-        if (e.code === 'RESOURCE_EXHAUSTION') {
-          return `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
+        if (e.code === 'RESOURCE_EXHAUSTION' || isStackOverflow(e.message)) {
+          // One problem, where the parser first ran out: each level it unwinds through can record another.
+          if (deep) return undefined;
+          deep = true;
+          return tooDeep(label, at);
         }
         return `${label} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${at}`;
       })
-      .filter((m) => !seen.has(m) && seen.add(m) !== undefined);
+      .filter((m): m is string => m !== undefined && !seen.has(m) && seen.add(m) !== undefined);
     throw new SpecError(problems.slice(0, 20).map((message) => ({ path: '', severity: 'error' as const, message })));
   }
   const duplicates = duplicateYamlKeys(doc, lineCounter);

@@ -18,7 +18,15 @@ const loadAjv = () => (require('ajv') as { default: typeof AjvClass }).default;
  * `pattern` and `patternProperties` key runs in linear time (RE2), since a
  * device chooses the strings a backtracking RegExp would run on.
  */
-const AJV_OPTIONS: Options = { allErrors: true, strict: false, code: { regExp: linearRegExpEngine } };
+const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  code: { regExp: linearRegExpEngine },
+  // Formats are annotations (lib/validate/schema-formats.ts says so at each one); Ajv would print "unknown format" on stderr.
+  validateFormats: false,
+  // Nothing of a user's schema reaches the terminal unescaped: what matters is reported as a problem.
+  logger: false,
+};
 
 /** An Ajv for payload schemas: patterns and uniqueItems run in linear time in the payload (a device chooses it). */
 const payloadAjv = (): AjvClass => useLinearUniqueItems(new (loadAjv())(AJV_OPTIONS));

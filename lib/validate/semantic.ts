@@ -17,6 +17,7 @@ import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { quote, someOf } from '../topic/prose';
 import { jsonSchemaProblem } from './payload-schema';
+import { formatNotChecked, formatUses } from './schema-formats';
 import { overlapMessage, topicOverlaps } from './topic-overlap';
 import { checkNameCollisions } from './name-collisions';
 import { ipv4RangeProblem } from './formats';
@@ -118,6 +119,7 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
     } else if (topic.schema !== undefined) {
       const reason = jsonSchemaProblem(topic.schema);
       if (reason !== undefined) problems.error(at('schema'), `not a valid JSON Schema: ${reason}`);
+      else for (const use of formatUses(topic.schema)) problems.warning(joinPath('topics', name, 'schema', ...use.path), formatNotChecked(use.format));
     }
     if (format === 'binary' && (topic.attributes ?? []).length > 0) {
       problems.error(at('attributes'), 'payload fields cannot be promoted from a binary payload: use format "json" or remove attributes');

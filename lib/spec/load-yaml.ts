@@ -69,6 +69,8 @@ function parseYamlDocument(text: string, label: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (e) {
+    const unresolved = e instanceof ReferenceError ? /^Unresolved alias\b.*?: (.*)$/.exec(e.message) : null;
+    if (unresolved !== null) throw new SpecError([{ path: '', severity: 'error', message: unresolvedAlias(doc, lineCounter, label, unresolved[1]) }]);
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
       throw new SpecError([
         {
@@ -80,4 +82,18 @@ function parseYamlDocument(text: string, label: string): unknown {
     }
     throw e;
   }
+}
+
+/** An alias whose anchor is not defined before it (YAML resolves anchors in document order): where it is, and what to do. */
+function unresolvedAlias(doc: YAML.Document, lineCounter: YAML.LineCounter, label: string, name: string): string {
+  let at = '';
+  YAML.visit(doc, {
+    Alias(_key, node) {
+      if (node.source !== name || node.range === undefined || node.range === null) return undefined;
+      const pos = lineCounter.linePos(node.range[0]);
+      at = ` (line ${pos.line}, column ${pos.col})`;
+      return YAML.visit.BREAK;
+    },
+  });
+  return `${label}: the YAML alias *${name}${at} has no anchor &${name} before it: define the anchor first (anchors count in document order), or write the value out`;
 }

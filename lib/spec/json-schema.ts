@@ -28,6 +28,8 @@ const ROUTE_NAME = {
   description: `Route name: must start with a letter and hold only letters, digits and "_" (at most ${ROUTE_NAME_MAX_LENGTH} characters): it names cloud resources (AWS rule names allow no "-").`,
 };
 const CLOUD = { enum: ['aws', 'azure', 'gcp'] };
+/** A file the spec names, relative to its folder: an empty path would name the folder itself. */
+const SPEC_FILE = { type: 'string', minLength: 1, description: "File path: is empty: name a file, relative to the spec's folder." };
 const TARGET_BASE = {
   enabled: { type: 'boolean', description: 'A listed target is enabled unless this is false.' },
   acceptQosDowngrade: {
@@ -159,7 +161,7 @@ export const SPEC_JSON_SCHEMA = {
                 pattern: DEVICE_ID_PATTERN.source,
                 description: `Device id: is not a valid device id (${DEVICE_ID_RULE}): it becomes the thing name and certificate CN.`,
               },
-              csr: { type: 'string' },
+              csr: SPEC_FILE,
             },
           },
         },
@@ -171,9 +173,12 @@ export const SPEC_JSON_SCHEMA = {
       required: ['certificates'],
       properties: {
         description: { type: 'string' },
-        certificates: { type: 'array', items: { type: 'string' }, minItems: 1 },
-        root: { type: 'string', description: 'public root CA certificate the listed certificates chain to' },
-        awsVerificationCertificate: { type: 'string' },
+        certificates: { type: 'array', items: SPEC_FILE, minItems: 1 },
+        root: {
+          ...SPEC_FILE,
+          description: "Public root CA certificate the listed certificates chain to: is empty: name a file, relative to the spec's folder.",
+        },
+        awsVerificationCertificate: SPEC_FILE,
       },
     },
     awsTarget: {

@@ -398,7 +398,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
       const owner = deviceOwner.get(device.id);
       if (owner !== undefined) problems.error(at('devices', i, 'id'), `device "${device.id}" is also listed in ${owner}`);
       else deviceOwner.set(device.id, at('devices', i));
-      if (device.csr !== undefined) {
+      if (device.csr !== undefined && device.csr !== '') {
         const csrFile = path.resolve(options.baseDir, device.csr);
         try {
           const csr = readCsrFile(csrFile);
@@ -499,6 +499,8 @@ function sharedCertificate(file: string, authority: string, firstAuthority: stri
 }
 
 function readCert(file: string, baseDir: string, at: string, problems: ProblemList): ParsedCertificate | undefined {
+  // An empty path is refused by the structure check (it would name the spec's folder).
+  if (file === '') return undefined;
   try {
     return readCertificateFile(path.resolve(baseDir, file));
   } catch (e) {

@@ -22,7 +22,8 @@ function parseYamlDocument(text: string, label: string): unknown {
   const lineCounter = new YAML.LineCounter();
   // uniqueKeys off: duplicates are reported below with their path and key, which the library's message lacks.
   // logLevel error: the library's warnings (a collection used as a key) would go to stderr raw; what matters is reported below.
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter, logLevel: 'error' });
+  // merge: YAML 1.1's merge key (`<<: *defaults`), which YAML users expect (the 1.2 core schema would read it as a field named "<<").
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter, logLevel: 'error', merge: true });
   // An unknown tag (`!foo`, `!!python/object`) would silently read as plain text: a spec has no tags beyond YAML's own.
   const unresolved = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (doc.errors.length === 0 && unresolved.length > 0) {
@@ -69,6 +70,8 @@ function parseYamlDocument(text: string, label: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof Error && /^Merge sources must be/.test(e.message))
+      throw new SpecError([{ path: '', severity: 'error', message: badMerge(doc, lineCounter, label) }]);
     const unresolved = e instanceof ReferenceError ? /^Unresolved alias\b.*?: (.*)$/.exec(e.message) : null;
     if (unresolved !== null) throw new SpecError([{ path: '', severity: 'error', message: unresolvedAlias(doc, lineCounter, label, unresolved[1]) }]);
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
@@ -97,3 +100,25 @@ function unresolvedAlias(doc: YAML.Document, lineCounter: YAML.LineCounter, labe
   });
   return `${label}: the YAML alias *${name}${at} has no anchor &${name} before it: define the anchor first (anchors count in document order), or write the value out`;
 }
+
+/** The first merge key (`<<`) whose value is not a map, an alias of one, or a list of those. */
+function badMerge(doc: YAML.Document, lineCounter: YAML.LineCounter, label: string): string {
+  const isMapSource = (node: unknown): boolean => YAML.isMap(node) || (YAML.isAlias(node) && YAML.isMap(node.resolve(doc)));
+  let at = '';
+  YAML.visit(doc, {
+    Pair(_key, pair) {
+      if (!YAML.isScalar(pair.key) || !isMergeKey(pair.key)) return undefined;
+      const value = pair.value;
+      if (isMapSource(value) || (YAML.isSeq(value) && value.items.every(isMapSource))) return undefined;
+      if (pair.key.range) {
+        const pos = lineCounter.linePos(pair.key.range[0]);
+        at = ` (line ${pos.line}, column ${pos.col})`;
+      }
+      return YAML.visit.BREAK;
+    },
+  });
+  return `${label}: a YAML merge key (<<)${at} takes a map, an alias of a map, or a list of those`;
+}
+
+/** With `merge` on, the library reads `<<` as a symbol; its source text stays "<<". */
+export const isMergeKey = (key: YAML.Scalar): boolean => typeof key.value === 'symbol' || key.value === '<<';

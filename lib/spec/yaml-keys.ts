@@ -17,7 +17,8 @@ export function duplicateYamlKeys(doc: YAML.Document, lines: YAML.LineCounter): 
       const seen = new Map<string, number>();
       for (const pair of node.items) {
         const keyNode = pair.key;
-        const key = YAML.isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        // A merge key reads as a symbol (load-yaml.ts turns merging on): named as written.
+        const key = YAML.isScalar(keyNode) ? (typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value)) : String(keyNode);
         const offset = YAML.isNode(keyNode) && keyNode.range ? keyNode.range[0] : 0;
         const pos = lines.linePos(offset);
         const first = seen.get(key);

@@ -56,7 +56,7 @@ function parseJson(text: string, label: string): unknown {
     document = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    throw new SpecError([{ path: '', severity: 'error', message: `${label} is not valid JSON: ${message}` }]);
+    throw new SpecError([{ path: '', severity: 'error', message: `${label} is not valid JSON: ${jsonErrorWithPosition(message, text)}` }]);
   }
   // JSON.parse keeps the last of two equal keys without a word: a careless copy-paste would silently win.
   const duplicates = duplicateJsonKeys(text);
@@ -131,4 +131,54 @@ function loadErrorMessage(e: unknown): string {
     .filter((l) => l !== '')
     .slice(0, 4)
     .join(' ');
+}
+
+/**
+ * JSON.parse says where it stopped as a character offset ("at position 341"),
+ * or not at all ("Unexpected token 'x', "...<the text>..." is not valid
+ * JSON"); an editor wants a line and a column, as the YAML errors give. Without
+ * an offset, it is found as the shortest prefix of the text that is not the
+ * start of some JSON document (a binary search over prefixes).
+ */
+export function jsonErrorWithPosition(message: string, text: string): string {
+  const at = /^(.*?)(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/s.exec(message);
+  let reason = message;
+  let offset: number;
+  if (at !== null) {
+    reason = at[1];
+    offset = Number(at[2]);
+  } else if (/^Unexpected end of JSON input$/.test(message)) {
+    offset = text.length;
+  } else {
+    // The text itself would follow: a spec's content does not belong in a message.
+    reason = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+    offset = firstUnparsable(text);
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `${reason} (line ${line}, column ${column})`;
+}
+
+/** Offset of the first character after which the text can no longer be the start of a JSON document. */
+function firstUnparsable(text: string): number {
+  const startsJson = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (e) {
+      if (!(e instanceof Error)) return false;
+      // Cut inside a string, number or literal: the error is at the cut, not before it.
+      const position = /at position (\d+)/.exec(e.message);
+      return /^Unexpected end of JSON input$/.test(e.message) || (position !== null && Number(position[1]) >= length);
+    }
+  };
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (startsJson(mid)) good = mid;
+    else bad = mid;
+  }
+  return bad - 1;
 }

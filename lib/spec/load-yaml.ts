@@ -121,4 +121,4 @@ function badMerge(doc: YAML.Document, lineCounter: YAML.LineCounter, label: stri
 }
 
 /** With `merge` on, the library reads `<<` as a symbol; its source text stays "<<". */
-export const isMergeKey = (key: YAML.Scalar): boolean => typeof key.value === 'symbol' || key.value === '<<';
+const isMergeKey = (key: YAML.Scalar): boolean => typeof key.value === 'symbol' || key.value === '<<';

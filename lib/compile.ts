@@ -6,6 +6,7 @@ import { checkSemantics } from './validate/semantic';
 import { checkCloudLimits } from './validate/cloud-limits';
 import { ProblemList, SpecError, type Problem } from './validate/problem';
 import { buildPlan } from './plan/build';
+import { enabledClouds } from './spec/targets';
 import type { Plan } from './plan/types';
 
 export interface CompileOptions {
@@ -27,6 +28,19 @@ export interface CompileResult {
   readonly warnings: readonly Problem[];
 }
 
+/** A valid spec name for the checks after the structure check, when the spec's own was refused (the spec is refused anyway). */
+const NAME_STAND_IN = 'iotkit';
+
+/** Pub/Sub refuses ids that start with "goog", and every GCP topic and subscription id starts with the spec's name. */
+function gcpSpecNameProblem(spec: Spec): Problem | undefined {
+  if (!enabledClouds(spec.targets).includes('gcp') || !spec.name.startsWith('goog')) return undefined;
+  return {
+    path: 'name',
+    severity: 'error',
+    message: `"${spec.name}" starts with "goog", which Pub/Sub refuses at the start of an id, and every GCP topic and subscription id starts with the spec name: rename the spec`,
+  };
+}
+
 /**
  * Validates a spec document and compiles it into the plan. Throws SpecError
  * listing every problem (structural first: cross-references are only checked
@@ -41,9 +55,14 @@ export function compileSpec(document: unknown, options: CompileOptions = {}): Co
   // A value that breaks a format rule (a pattern, a length) is still a string: the other checks can go on.
   const problems = new ProblemList();
   problems.add(structure.blocking);
-  problems.add(structure.values);
+  problems.addRefusedValues(structure.values);
   if (structure.blocking.length > 0) throw new SpecError(problems.all);
-  const spec = data as Spec;
+  const gcpName = gcpSpecNameProblem(data as Spec);
+  if (gcpName !== undefined) problems.addRefusedValues([gcpName]);
+  // Every resource name derives from the spec's name: with that name refused, the later checks read a stand-in,
+  // or each derived name (rule names, Pub/Sub ids, service accounts) would repeat the one problem.
+  const nameRefused = gcpName !== undefined || structure.values.some((p) => p.path === 'name');
+  const spec = (nameRefused ? { ...(data as Spec), name: NAME_STAND_IN } : data) as Spec;
   let resolved: ReturnType<typeof checkSemantics>;
   try {
     resolved = checkSemantics(spec, { baseDir: options.baseDir ?? process.cwd(), now: options.now ?? new Date() }, problems);

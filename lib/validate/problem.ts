@@ -39,7 +39,11 @@ export class ProblemList {
   private readonly seen = new Set<string>();
   private blocking = 0;
 
+  /** Paths whose value an earlier check refused: a later error there is that value's consequence, not a second problem. */
+  private readonly refusedPaths = new Set<string>();
+
   private push(problem: Problem): void {
+    if (problem.severity === 'error' && this.refusedPaths.has(problem.path)) return;
     const key = JSON.stringify([problem.severity, problem.path, problem.message]);
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -68,6 +72,16 @@ export class ProblemList {
 
   add(problems: readonly Problem[]): void {
     for (const p of problems) this.push(p);
+  }
+
+  /**
+   * Values refused as written (a name that breaks its pattern): listed, and
+   * later errors at the same path are dropped (a route name the pattern
+   * refuses also makes an invalid AWS rule name and Pub/Sub id there).
+   */
+  addRefusedValues(problems: readonly Problem[]): void {
+    this.add(problems);
+    for (const p of problems) if (p.severity === 'error') this.refusedPaths.add(p.path);
   }
 
   warning(path: string, message: string): void {

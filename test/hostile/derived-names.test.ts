@@ -124,7 +124,8 @@ describe('GCP bucket names: no "goog" prefix, no "google" or close misspelling',
     [
       'a spec named goog-home',
       (s: Loose) => (s.name = 'goog-home'),
-      'sinks.archive: the bucket name derived from spec and sink name ("goog-home-archive-" and a 6-character suffix) starts with "goog"',
+      // Once, at the name: every Pub/Sub id and bucket name starts with it (test/validate/refused-name-cascade.test.ts).
+      'name: "goog-home" starts with "goog", which Pub/Sub refuses at the start of an id',
     ],
     ['a spec named my-google', (s: Loose) => (s.name = 'my-google'), 'holds "google", which Cloud Storage refuses'],
   ])('%s', (title, change, expected) => refusedOn(gcpOnly, title, change, expected));

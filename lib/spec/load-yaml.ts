@@ -15,6 +15,9 @@ export function parseYaml(text: string, label: string): unknown {
   }
 }
 
+/** YAML 1.2's own scalar tags: a value under one that does not fit it is the value's fault, not the tag's. */
+const CORE_TAGS = /^tag:yaml\.org,2002:(null|bool|int|float)$/;
+
 const isStackOverflow = (message: string) => /maximum call stack/i.test(message);
 const tooDeep = (label: string, at: string) => `${label} nests too deeply for the YAML parser${at}: a spec nests at most ${MAX_SPEC_DEPTH} levels`;
 
@@ -31,10 +34,16 @@ function parseYamlDocument(text: string, label: string): unknown {
       unresolved.slice(0, 20).map((w) => {
         const pos = w.linePos?.[0] ?? lineCounter.linePos(w.pos[0]);
         const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'a tag';
+        const at = `(line ${pos.line}, column ${pos.col})`;
+        // The library names YAML's own tags in long form; the spec wrote `!!float`.
+        const core = CORE_TAGS.exec(tag)?.[1];
         return {
           path: '',
           severity: 'error' as const,
-          message: `${label}: the YAML tag ${tag} is not one a spec can use (line ${pos.line}, column ${pos.col}): remove it`,
+          message:
+            core === undefined
+              ? `${label}: the YAML tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not one a spec can use ${at}: remove it`
+              : `${label}: the value tagged !!${core} ${at} is not written as a YAML 1.2 ${core}: drop the tag and write the plain value`,
         };
       }),
     );

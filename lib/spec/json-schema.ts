@@ -28,6 +28,8 @@ const ROUTE_NAME = {
   description: `Route name: must start with a letter and hold only letters, digits and "_" (at most ${ROUTE_NAME_MAX_LENGTH} characters): it names cloud resources (AWS rule names allow no "-").`,
 };
 const CLOUD = { enum: ['aws', 'azure', 'gcp'] };
+/** An existing resource a sink points at: empty names nothing (and was taken as a name). */
+const EXISTING = { type: 'string', minLength: 1, description: 'Existing resource: is empty: name the existing resource, or leave this cloud out of existing.' };
 /** A file the spec names, relative to its folder: an empty path would name the folder itself. */
 const SPEC_FILE = { type: 'string', minLength: 1, description: "File path: is empty: name a file, relative to the spec's folder." };
 const TARGET_BASE = {
@@ -124,7 +126,7 @@ export const SPEC_JSON_SCHEMA = {
         existing: {
           type: 'object',
           additionalProperties: false,
-          properties: { aws: { type: 'string' }, azure: { type: 'string' }, gcp: { type: 'string' } },
+          properties: { aws: EXISTING, azure: EXISTING, gcp: EXISTING },
         },
       },
     },

@@ -3,7 +3,8 @@
  * as `certificateAuthorities.main.certificates[0]:  is a folder, not a
  * certificate file`, with nothing where the name should be (found by
  * fuzzing). The structure check now refuses it once, at its path, for every
- * field that names a file.
+ * field that names a file; and an empty `existing` resource, which was taken
+ * as a resource name.
  */
 import type { Spec } from '../../lib/spec/types';
 import { baseSpec } from '../helpers/base-spec';
@@ -24,6 +25,14 @@ test.each(FIELDS)('%s: "": one problem, at its path, saying the path is empty', 
   const spec = baseSpec() as Mutable<Spec>;
   change(spec);
   expect(specErrors(spec as Spec)).toEqual([`${at}: ${EMPTY}`]);
+});
+
+const EMPTY_EXISTING = `"" is empty: name the existing resource, or leave this cloud out of existing`;
+
+test.each(['aws', 'azure', 'gcp'] as const)('sinks.stream.existing.%s: "" names no resource: one problem, at its path', (cloud) => {
+  const spec = baseSpec() as Mutable<Spec>;
+  spec.sinks.stream.existing = { [cloud]: '' };
+  expect(specErrors(spec as Spec)).toEqual([`sinks.stream.existing.${cloud}: ${EMPTY_EXISTING}`]);
 });
 
 test('every empty path of a spec is listed, each once', () => {

@@ -121,6 +121,7 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
       if (reason !== undefined) problems.error(at('schema'), `not a valid JSON Schema: ${reason}`);
       else for (const use of formatUses(topic.schema)) problems.warning(joinPath('topics', name, 'schema', ...use.path), formatNotChecked(use.format));
     }
+    listedTwice(topic.attributes, (i) => joinPath('topics', name, 'attributes', i), 'payload field', problems);
     if (format === 'binary' && (topic.attributes ?? []).length > 0) {
       problems.error(at('attributes'), 'payload fields cannot be promoted from a binary payload: use format "json" or remove attributes');
     }
@@ -169,6 +170,7 @@ function checkSinks(spec: Spec, clouds: readonly Cloud[], problems: ProblemList)
     (sink.clouds ?? []).forEach((c, i) => {
       if (!clouds.includes(c)) problems.warning(at('clouds', i), `"${c}" is not an enabled target: nothing is provisioned there`);
     });
+    listedTwice(sink.clouds, (i) => at('clouds', i), 'cloud', problems);
     if (sink.kind === 'republish') {
       if (sink.topic === undefined) {
         problems.error(at(), 'a republish sink needs "topic": the cloud-to-device topic to publish to');
@@ -510,6 +512,15 @@ function readCert(file: string, baseDir: string, at: string, problems: ProblemLi
   }
 }
 
+/** A list whose repeats mean nothing (each is one setting): the second and later copies, at their own index. */
+function listedTwice(list: readonly string[] | undefined, at: (index: number) => string, what: string, problems: ProblemList): void {
+  const seen = new Set<string>();
+  (list ?? []).forEach((item, i) => {
+    if (seen.has(item)) problems.independentError(at(i), `${what} "${item}" is listed twice`);
+    seen.add(item);
+  });
+}
+
 function checkTargets(spec: Spec, problems: ProblemList): void {
   const azure = spec.targets.azure;
   if (azure !== undefined) {
@@ -521,6 +532,8 @@ function checkTargets(spec: Spec, problems: ProblemList): void {
       const reason = ipv4RangeProblem(r);
       if (reason !== undefined) problems.independentError(joinPath('targets', 'azure', 'allowedIpRanges', i), reason);
     });
+    listedTwice(azure.builtInEvents, (i) => joinPath('targets', 'azure', 'builtInEvents', i), 'route', problems);
+    listedTwice(azure.allowedIpRanges, (i) => joinPath('targets', 'azure', 'allowedIpRanges', i), 'IP range', problems);
   }
   const gcp = spec.targets.gcp;
   if (gcp?.maxDeliveryAttempts !== undefined && (gcp.maxDeliveryAttempts < 5 || gcp.maxDeliveryAttempts > 100)) {

@@ -7,6 +7,8 @@ export function ipv4RangeProblem(text: string): string | undefined {
   const octets = match.slice(1, 5).map(Number);
   const bad = octets.findIndex((o, i) => o > 255 || (match[i + 1].length > 1 && match[i + 1].startsWith('0')));
   if (bad !== -1) return `"${text}" is not an IPv4 address: part ${bad + 1} ("${match[bad + 1]}") must be a number from 0 to 255 without leading zeros`;
-  if (match[5] !== undefined && Number(match[5]) > 32) return `"${text}": an IPv4 prefix length is 0 to 32, got /${match[5]}`;
+  // Leading zeros refused as in the address: "/08" is not a length any other tool writes.
+  if (match[5] !== undefined && (Number(match[5]) > 32 || (match[5].length > 1 && match[5].startsWith('0'))))
+    return `"${text}": an IPv4 prefix length is 0 to 32 without leading zeros, got /${match[5]}`;
   return undefined;
 }

@@ -98,6 +98,9 @@ describe('formats are checked before anything is generated', () => {
     ['1.2.3.256', 'must be a number from 0 to 255'],
     ['010.1.2.3', 'without leading zeros'],
     ['10.0.0.0/33', 'prefix length is 0 to 32'],
+    // Found by fuzzing: the prefix took leading zeros the octets refuse.
+    ['10.0.0.0/08', 'prefix length is 0 to 32 without leading zeros, got /08'],
+    ['10.0.0.0/00', 'prefix length is 0 to 32 without leading zeros, got /00'],
     ['10.0.0/8', 'is not an IPv4 address or CIDR range'],
     ['::1', 'is not an IPv4 address or CIDR range'],
   ])('IP range %j', async (range, reason) => {

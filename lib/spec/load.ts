@@ -140,7 +140,7 @@ function loadErrorMessage(e: unknown): string {
  * an offset, it is found as the shortest prefix of the text that is not the
  * start of some JSON document (a binary search over prefixes).
  */
-export function jsonErrorWithPosition(message: string, text: string): string {
+function jsonErrorWithPosition(message: string, text: string): string {
   const at = /^(.*?)(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/s.exec(message);
   let reason = message;
   let offset: number;

@@ -252,10 +252,9 @@ function checkRoutes(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, prob
     } else if (topic.direction !== 'device-to-cloud') {
       problems.error(at('from'), `"${route.from}" is a cloud-to-device topic: routes start at device-to-cloud topics`);
     }
-    const seenSinks = new Set<string>();
+    // Blocking: a sink twice in one route would make its resources twice.
+    listedTwice(route.to, (j) => at('to', j), 'sink', problems, 'blocking');
     route.to.forEach((sinkName, j) => {
-      if (seenSinks.has(sinkName)) problems.error(at('to', j), `sink "${sinkName}" is listed twice`);
-      seenSinks.add(sinkName);
       const sink = own(spec.sinks, sinkName);
       if (sink === undefined) {
         problems.error(at('to', j), unknownName('sink', sinkName, Object.keys(spec.sinks)));
@@ -380,10 +379,8 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
       problems.error(at('certificateAuthority'), unknownName('certificate authority', fleet.certificateAuthority, Object.keys(spec.certificateAuthorities)));
     }
     const checkList = (field: 'publish' | 'subscribe', direction: TopicSpec['direction']) => {
-      const seen = new Set<string>();
+      listedTwice(fleet[field], (i) => at(field, i), 'topic', problems, 'blocking');
       (fleet[field] ?? []).forEach((t, i) => {
-        if (seen.has(t)) problems.error(at(field, i), `topic "${t}" is listed twice`);
-        seen.add(t);
         const topic = own(spec.topics, t);
         if (topic === undefined) problems.error(at(field, i), unknownName('topic', t, Object.keys(spec.topics)));
         else if (topic.direction !== direction) {
@@ -400,7 +397,7 @@ function checkFleets(spec: Spec, options: SemanticOptions, problems: ProblemList
       const owner = deviceOwner.get(device.id);
       if (owner !== undefined) problems.error(at('devices', i, 'id'), `device "${device.id}" is also listed in ${owner}`);
       else deviceOwner.set(device.id, at('devices', i));
-      if (device.csr !== undefined && device.csr !== '') {
+      if (device.csr !== undefined) {
         const csrFile = path.resolve(options.baseDir, device.csr);
         try {
           const csr = readCsrFile(csrFile);
@@ -501,8 +498,6 @@ function sharedCertificate(file: string, authority: string, firstAuthority: stri
 }
 
 function readCert(file: string, baseDir: string, at: string, problems: ProblemList): ParsedCertificate | undefined {
-  // An empty path is refused by the structure check (it would name the spec's folder).
-  if (file === '') return undefined;
   try {
     return readCertificateFile(path.resolve(baseDir, file));
   } catch (e) {
@@ -512,12 +507,23 @@ function readCert(file: string, baseDir: string, at: string, problems: ProblemLi
   }
 }
 
-/** A list whose repeats mean nothing (each is one setting): the second and later copies, at their own index. */
-function listedTwice(list: readonly string[] | undefined, at: (index: number) => string, what: string, problems: ProblemList): void {
+/**
+ * A list whose repeats mean nothing (each entry is one setting): the second and later copies, at their own index.
+ * `blocking` where a repeat would be planned twice (a route's sinks, a fleet's topics).
+ */
+function listedTwice(
+  list: readonly string[] | undefined,
+  at: (index: number) => string,
+  what: string,
+  problems: ProblemList,
+  kind: 'blocking' | 'independent' = 'independent',
+): void {
   const seen = new Set<string>();
   (list ?? []).forEach((item, i) => {
-    if (seen.has(item)) problems.independentError(at(i), `${what} "${item}" is listed twice`);
-    seen.add(item);
+    const message = `${what} "${item}" is listed twice`;
+    if (!seen.has(item)) seen.add(item);
+    else if (kind === 'blocking') problems.error(at(i), message);
+    else problems.independentError(at(i), message);
   });
 }
 

@@ -179,7 +179,7 @@ export function reachCandidates(grant: readonly GrantLevel[], index: PatternLeve
   return mergeCandidates(runs);
 }
 
-/** A pattern's grant levels and its targets' witnesses, computed once per topic however many fleets grant it. */
+/** A target a grant reaches, with the topic that shows it. */
 interface TargetReach {
   readonly targetName: string;
   readonly target: TopicPattern;
@@ -187,10 +187,27 @@ interface TargetReach {
 }
 
 /**
+ * Targets named per refused grant: the first with its witness, the next
+ * ones by name. One more is looked for, to say "and more" without listing
+ * (or computing) every pair: a grant reaching hundreds of topics needs one
+ * fix, not hundreds of lines.
+ */
+export const MAX_TARGETS_PER_GRANT = 4;
+
+/**
+ * Refused grants listed in full; past that one problem counts the rest. A
+ * spec with this many is built on confusable patterns, and the list grew
+ * with the square of the topics (800,000 problems and out of memory at
+ * 2,000 topics).
+ */
+export const MAX_REPORTED_GRANTS = 50;
+
+/**
  * Refuses every grant of every fleet (publish and retain, subscribe and
  * receive) that reaches an instance of any topic pattern of the spec whose
  * `{deviceId}` level would not be the caller. AWS's multi-level `*` is the
- * wider reach, so it is what is checked when AWS is a target.
+ * wider reach, so it is what is checked when AWS is a target. One problem
+ * per grant, naming what it reaches; at most MAX_REPORTED_GRANTS of them.
  */
 export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, problems: ProblemList): void {
   const clouds = enabledClouds(spec.targets);
@@ -198,6 +215,7 @@ export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPat
   // Targets without {deviceId} carry no identity: never a witness, so not indexed.
   const targets = [...topics].filter(([, target]) => target.hasDeviceId);
   const index = new PatternLevelIndex(targets.map(([, target]) => target));
+  // Per topic, computed once however many fleets grant it; at most MAX_TARGETS_PER_GRANT + 1 targets.
   const reaches = new Map<string, TargetReach[]>();
   const reachOf = (topicName: string, pattern: TopicPattern): TargetReach[] => {
     let found = reaches.get(topicName);
@@ -208,10 +226,12 @@ export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPat
       const [targetName, target] = targets[position];
       const witness = grantReachesOtherDevice(grant, target, reach);
       if (witness !== undefined) found.push({ targetName, target, witness });
+      if (found.length > MAX_TARGETS_PER_GRANT) break;
     }
     reaches.set(topicName, found);
     return found;
   };
+  let refused = 0;
   for (const [fleetName, fleet] of Object.entries(spec.fleets)) {
     for (const field of ['publish', 'subscribe'] as const) {
       const seen = new Set<string>();
@@ -219,18 +239,41 @@ export function checkGrantReach(spec: Spec, topics: ReadonlyMap<string, TopicPat
         const pattern = topics.get(topicName);
         if (pattern === undefined || seen.has(topicName)) return;
         seen.add(topicName);
-        for (const { targetName, target, witness } of reachOf(topicName, pattern)) {
-          const verb = field === 'publish' ? 'publish' : 'subscribe to and receive';
-          const same = targetName === topicName ? 'another instance of the same topic' : `an instance of topic "${targetName}" ("${target.text}")`;
-          problems.error(
-            joinPath('fleets', fleetName, field, index),
-            `fleet "${fleetName}" may ${verb} topic "${topicName}" ("${pattern.text}"), ${renderedGrant(pattern, clouds)}: ` +
-              `so device "${witness.caller}" could ${field === 'publish' ? 'publish' : 'receive'} "${witness.topic}", ${same} whose {deviceId} is "${witness.deviceId}", ` +
-              `and speak as another device. Make the patterns impossible to confuse: end them with different literal levels ` +
-              `(a literal in the middle is not enough, a variable level takes any value), or start them with different literal levels`,
-          );
-        }
+        const reached = reachOf(topicName, pattern);
+        if (reached.length === 0) return;
+        refused++;
+        if (refused > MAX_REPORTED_GRANTS) return;
+        problems.error(joinPath('fleets', fleetName, field, index), grantReachMessage(fleetName, field, topicName, pattern, reached, clouds));
       });
     }
   }
+  if (refused > MAX_REPORTED_GRANTS) {
+    problems.error(
+      'fleets',
+      `${refused - MAX_REPORTED_GRANTS} more grants of fleets reach topics of other devices the same way (the first ${MAX_REPORTED_GRANTS} are listed): the topic patterns need literal levels that tell them apart, see the problems above`,
+    );
+  }
+}
+
+function grantReachMessage(
+  fleetName: string,
+  field: 'publish' | 'subscribe',
+  topicName: string,
+  pattern: TopicPattern,
+  reached: readonly TargetReach[],
+  clouds: readonly Cloud[],
+): string {
+  const [{ targetName, target, witness }, ...others] = reached;
+  const verb = field === 'publish' ? 'publish' : 'subscribe to and receive';
+  const same = targetName === topicName ? 'another instance of the same topic' : `an instance of topic "${targetName}" ("${target.text}")`;
+  const named = others.slice(0, MAX_TARGETS_PER_GRANT - 1).map((o) => `"${o.targetName}"`);
+  const more = others.length >= MAX_TARGETS_PER_GRANT ? ' and more' : '';
+  const also =
+    named.length === 0 ? '' : ` It reaches instances of ${named.length === 1 && more === '' ? 'topic' : 'topics'} ${named.join(', ')}${more} the same way.`;
+  return (
+    `fleet "${fleetName}" may ${verb} topic "${topicName}" ("${pattern.text}"), ${renderedGrant(pattern, clouds)}: ` +
+    `so device "${witness.caller}" could ${field === 'publish' ? 'publish' : 'receive'} "${witness.topic}", ${same} whose {deviceId} is "${witness.deviceId}", ` +
+    `and speak as another device.${also} Make the patterns impossible to confuse: end them with different literal levels ` +
+    `(a literal in the middle is not enough, a variable level takes any value), or start them with different literal levels`
+  );
 }

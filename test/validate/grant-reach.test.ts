@@ -8,7 +8,15 @@
 import * as path from 'node:path';
 import { compileSpec, compileSpecFile } from '../../lib/compile';
 import { SpecError, ProblemList, formatProblem } from '../../lib/validate/problem';
-import { checkGrantReach, grantLevels, grantReachesOtherDevice, reachCandidates, type WildcardReach } from '../../lib/validate/grant-reach';
+import {
+  checkGrantReach,
+  grantLevels,
+  grantReachesOtherDevice,
+  MAX_REPORTED_GRANTS,
+  MAX_TARGETS_PER_GRANT,
+  reachCandidates,
+  type WildcardReach,
+} from '../../lib/validate/grant-reach';
 import { PatternLevelIndex } from '../../lib/topic/pattern-index';
 import {
   AWS_THING_NAME_POLICY_VARIABLE,
@@ -109,6 +117,70 @@ describe('a grant may not reach another device', () => {
     ['example transportation', 'transportation/iotkit.spec.json'],
   ])('%s passes', (_title, file) => {
     expect(() => compileSpecFile(path.join(__dirname, '..', '..', 'examples', file), { now: NOW })).not.toThrow();
+  });
+});
+
+describe('many confusable topics: one problem per grant, at most MAX_REPORTED_GRANTS and a count', () => {
+  /**
+   * Topic i is x<i> and {deviceId} shifted by i mod 5 variable levels: on AWS
+   * each grant's "*" levels reach most other topics' instances. Listing
+   * every (grant, topic) pair gave 8,050 problems at 100 topics, 128,050 at
+   * 400, and ran out of memory at 2,000.
+   */
+  function shiftTopics(count: number): Map<string, TopicPattern> {
+    return new Map(
+      Array.from({ length: count }, (_, i) => {
+        const k = i % 5;
+        const levels = [...Array.from({ length: k }, (_, j) => `{v${j}}`), `x${i}`, '{deviceId}', ...Array.from({ length: 4 - k }, (_, j) => `{w${j}}`)];
+        return [`t${i}`, pattern(levels.join('/'))] as const;
+      }),
+    );
+  }
+
+  it.each([
+    [3, 'many-levels' as const],
+    [40, 'many-levels' as const],
+    [120, 'many-levels' as const],
+    [400, 'many-levels' as const],
+    [120, 'one-level' as const],
+  ])('%i topics, %s', (count, reach) => {
+    const topics = shiftTopics(count);
+    const names = [...topics.keys()];
+    const fleets = Object.fromEntries(
+      Array.from({ length: Math.ceil(count / 20) }, (_, f) => [`f${f}`, { certificateAuthority: 'main', publish: names.slice(f * 20, (f + 1) * 20) }]),
+    );
+    const spec = { fleets, targets: reach === 'many-levels' ? { aws: {} } : { gcp: {} } } as unknown as Spec;
+    const problems = new ProblemList();
+    checkGrantReach(spec, topics, problems);
+    // Brute force over every pair, up to 120 topics (14,400 pairs); at 400 the shape is known to reach.
+    const reaching =
+      count <= 120
+        ? Object.values(fleets).reduce(
+            (n, fleet) =>
+              n +
+              fleet.publish.filter((g) => [...topics.values()].some((t) => grantReachesOtherDevice(grantLevels(topics.get(g) as TopicPattern), t, reach)))
+                .length,
+            0,
+          )
+        : count;
+    const listed = problems.errors.filter((p) => p.path !== 'fleets');
+    expect(listed).toHaveLength(Math.min(reaching, MAX_REPORTED_GRANTS));
+    expect(new Set(listed.map((p) => p.path)).size).toBe(listed.length);
+    const summary = problems.errors.filter((p) => p.path === 'fleets');
+    if (reaching > MAX_REPORTED_GRANTS) {
+      expect(summary).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(new RegExp(`^${reaching - MAX_REPORTED_GRANTS} more grants of fleets reach`)) }),
+      ]);
+    } else {
+      expect(summary).toEqual([]);
+    }
+    for (const p of listed) {
+      const named = p.message.match(/It reaches instances of topics? (.*?) the same way/)?.[1] ?? '';
+      expect(named.split(', ').length).toBeLessThanOrEqual(MAX_TARGETS_PER_GRANT - 1);
+      expect(p.message.length).toBeLessThan(1000);
+    }
+    if (reach === 'many-levels' && count >= 40)
+      expect(listed[0].message).toMatch(/It reaches instances of topics "t\d+", "t\d+", "t\d+" and more the same way/);
   });
 });
 
@@ -220,6 +292,13 @@ describe('property: no accepted spec grants any device a topic instance of anoth
         }
       } else {
         refused++;
+        // One problem per grant that reaches anything, at that grant's path: no more, no less.
+        const reaching = Object.entries(fleets).flatMap(([fleetName, fleet]) =>
+          fleet.publish
+            .map((granted, i) => ({ granted, path: `fleets.${fleetName}.publish[${i}]` }))
+            .filter(({ granted }) => [...topics.values()].some((t) => grantReachesOtherDevice(grantLevels(topics.get(granted) as TopicPattern), t, reach))),
+        );
+        expect({ where, paths: problems.errors.map((p) => p.path).sort() }).toEqual({ where, paths: reaching.map((r) => r.path).sort() });
         // Every refusal names a real witness: the oracle admits it and it belongs to another device.
         for (const [fleetName, fleet] of Object.entries(fleets)) {
           for (const granted of fleet.publish) {

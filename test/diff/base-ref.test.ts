@@ -34,8 +34,12 @@ beforeAll(() => {
     .filter((f) => f !== '' && fs.existsSync(path.join(ROOT, f)));
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
+    fs.cpSync(path.join(ROOT, f), path.join(repo, f), { preserveTimestamps: true });
   }
+  // The compiled kit too, timestamps kept: the head's CLI runs dist/ exactly when this checkout's would
+  // (dist/ newer than every source), instead of compiling every module through tsx on each run.
+  // The base has no dist/ in its worktree and runs its sources, as it would for a user.
+  if (fs.existsSync(path.join(ROOT, 'dist'))) fs.cpSync(path.join(ROOT, 'dist'), path.join(repo, 'dist'), { recursive: true, preserveTimestamps: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
   const small = smallSpec('base-ref', { azure: { location: 'westeurope' } });
   spec = small.spec;

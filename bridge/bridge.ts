@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
-import type { Plan } from '../lib/plan/types';
+import type { BridgePlan } from '../lib/plan/bridge-plan';
 import { BRIDGE_MQTT_USERNAME, BRIDGE_SHARE_GROUP, BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId } from '../lib/bridge-contract';
 import type { BridgeConfig } from './config';
 import { deadLetterAttributes, deviceTopics, translateDeviceMessage, type DeviceTopic } from './device-message';
@@ -48,7 +48,7 @@ export class Bridge {
   private publishCounter = 0;
 
   constructor(
-    private readonly plan: Plan,
+    private readonly plan: BridgePlan,
     private readonly config: BridgeConfig,
     private readonly log: Logger,
   ) {

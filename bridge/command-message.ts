@@ -8,7 +8,7 @@
  * `republish` sink carry the bridge's own device-to-cloud attributes
  * (`iotkit_device`, `iotkit_var_<name>`), which are read the same way.
  */
-import type { Plan, PlanTopic } from '../lib/plan/types';
+import type { BridgePlan, BridgeTopic } from '../lib/plan/bridge-plan';
 import { DEVICE_ID_VARIABLE, instantiate, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import {
   BRIDGE_ATTRIBUTES,
@@ -20,7 +20,7 @@ import {
 } from '../lib/bridge-contract';
 
 export interface DeviceBoundTopic {
-  readonly plan: PlanTopic;
+  readonly plan: BridgeTopic;
   readonly pattern: TopicPattern;
   readonly qos: 0 | 1 | 2;
   /**
@@ -45,7 +45,7 @@ export type CommandTranslation =
   | { readonly kind: 'publish'; readonly mqttTopic: string; readonly qos: 0 | 1 | 2; readonly retain: boolean }
   | { readonly kind: 'dead-letter'; readonly reason: string };
 
-export function deviceBoundTopics(plan: Plan): Map<string, DeviceBoundTopic> {
+export function deviceBoundTopics(plan: BridgePlan): Map<string, DeviceBoundTopic> {
   const topics = new Map<string, DeviceBoundTopic>();
   for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
     const parsed = parseTopicPattern(t.pattern);
@@ -59,7 +59,7 @@ export function deviceBoundTopics(plan: Plan): Map<string, DeviceBoundTopic> {
 }
 
 /** Every subscription the bridge of `shard` pulls: one per cloud-to-device topic, one per republish route-sink pair. */
-export function pullSources(plan: Plan, shard: number): PullSource[] {
+export function pullSources(plan: BridgePlan, shard: number): PullSource[] {
   const topics = deviceBoundTopics(plan);
   const sources: PullSource[] = [];
   for (const topic of topics.values()) {

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { compilePayloadSchema, type PayloadCheck } from '../lib/validate/payload-schema';
-import type { Plan, PlanRoute, PlanTopic } from '../lib/plan/types';
+import type { BridgePlan, BridgeRoute, BridgeTopic } from '../lib/plan/bridge-plan';
 import { extractVariables, parseTopicPattern, type TopicPattern } from '../lib/topic';
 import { gcpRouteAttributes } from '../lib/filter/compile-gcp';
 import { invalidUtf8Reason } from '../lib/input/utf8';
@@ -35,12 +35,12 @@ export type Translation =
 
 /** What the bridge knows about one device-to-cloud topic, prepared once at start. */
 export interface DeviceTopic {
-  readonly plan: PlanTopic;
+  readonly plan: BridgeTopic;
   readonly pattern: TopicPattern;
   readonly topicId: string;
   /** QoS the bridge subscribes at: QoS 2 becomes 1 (see subscriptionQos). */
   readonly subscriptionQos: 0 | 1;
-  readonly routes: readonly PlanRoute[];
+  readonly routes: readonly BridgeRoute[];
   readonly checkPayload?: PayloadCheck;
 }
 
@@ -54,7 +54,7 @@ export function subscriptionQos(qos: 0 | 1 | 2): 0 | 1 {
   return qos === 0 ? 0 : 1;
 }
 
-export function deviceTopics(plan: Plan): DeviceTopic[] {
+export function deviceTopics(plan: BridgePlan): DeviceTopic[] {
   return plan.topics
     .filter((t) => t.direction === 'device-to-cloud')
     .map((t) => {
@@ -86,7 +86,7 @@ export function findDeviceTopic(topics: readonly DeviceTopic[], mqttTopic: strin
  * the topic the subscription that delivered it belongs to, when known.
  */
 export function translateDeviceMessage(
-  plan: Plan,
+  plan: BridgePlan,
   topics: readonly DeviceTopic[],
   mqttTopic: string,
   payload: Buffer,

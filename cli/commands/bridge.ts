@@ -1,7 +1,8 @@
 import type { Command } from '../command';
 import * as path from 'node:path';
 import { UsageError, UserError } from '../command';
-import { readPlanFile } from '../../lib/plan/read';
+import { readBridgePlanFile } from '../../lib/plan/read';
+import { bridgePlan } from '../../lib/plan/bridge-plan';
 import { parseCommandArgs } from '../args';
 import { compileSpecFile } from '../../lib/compile';
 import { SPEC_OPTION, specPathFrom } from '../spec-option';
@@ -41,7 +42,10 @@ Options:
     const { values } = parseCommandArgs(args, { ...SPEC_OPTION, plan: { type: 'string', short: 'p' } });
     const planFile = values.plan ?? (process.env.IOTKIT_BRIDGE_PLAN || undefined);
     if (planFile !== undefined && values.spec !== undefined) throw new UsageError('give --spec or --plan (IOTKIT_BRIDGE_PLAN), not both');
-    const plan = planFile !== undefined ? readPlanFile(path.resolve(io.cwd, planFile)) : compileSpecFile(specPathFrom(values.spec, io.cwd)).plan;
+    // The part the broker VMs get, whatever the source: the bridge runs the same plan from a spec, out/plan.json or a VM.
+    const plan = bridgePlan(
+      planFile !== undefined ? readBridgePlanFile(path.resolve(io.cwd, planFile)) : compileSpecFile(specPathFrom(values.spec, io.cwd)).plan,
+    );
     if (!plan.clouds.includes('gcp')) throw new UserError('the spec does not enable GCP (targets.gcp): there is nothing to bridge');
     const config = readBridgeConfig(process.env);
     // Loaded on use: mqtt and @google-cloud/pubsub would slow every other command (require: tsx/cjs cannot import() a .ts file).

@@ -1,13 +1,14 @@
 /**
- * Reads a plan that `iotkit synth` wrote (out/plan.json). The bridge on a GCP
- * broker VM runs from it, so the VM needs neither the spec nor its CA files,
- * and runs exactly what was deployed.
+ * Reads the plan the bridge runs from: the bridge's part of the plan that a
+ * GCP broker VM's startup script writes (lib/plan/bridge-plan.ts), or a whole
+ * plan that `iotkit synth` wrote (out/plan.json). The VM needs neither the
+ * spec nor its CA files, and runs exactly what was deployed.
  */
 import { UserError } from '../errors';
 import { InputFileError, MAX_GENERATED_FILE_BYTES, readTextFile } from '../input/read-file';
-import type { Plan } from './types';
+import { BRIDGE_PLAN_FIELDS, type BridgePlan } from './bridge-plan';
 
-export function readPlanFile(file: string): Plan {
+export function readBridgePlanFile(file: string): BridgePlan {
   let text: string;
   try {
     text = readTextFile(file, { maxBytes: MAX_GENERATED_FILE_BYTES, what: 'plan file' });
@@ -21,14 +22,12 @@ export function readPlanFile(file: string): Plan {
   } catch (e) {
     throw new UserError(`the plan ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const plan = value as Partial<Plan> | null;
-  const missing = (['name', 'clouds', 'targets', 'topics', 'sinks', 'routes', 'fleets', 'authorities'] as const).filter(
-    (k) => plan === null || typeof plan !== 'object' || plan[k] === undefined,
-  );
+  const plan = value as Partial<BridgePlan> | null;
+  const missing = BRIDGE_PLAN_FIELDS.filter((k) => plan === null || typeof plan !== 'object' || plan[k] === undefined);
   if (plan === null || typeof plan !== 'object' || plan.version !== 1 || missing.length > 0) {
     throw new UserError(
       `${file} is not a plan written by this version of iotkit synth (version 1${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''}): run iotkit synth again`,
     );
   }
-  return plan as Plan;
+  return plan as BridgePlan;
 }

@@ -27,6 +27,7 @@ import { awsWhereFires } from '../filter/aws-where-evaluator';
 import { azureConditionRoutes } from '../filter/azure-condition-evaluator';
 import { ROOT } from '../helpers/fixtures';
 import { deviceTopics, translateDeviceMessage } from '../../bridge/device-message';
+import { bridgePlan } from '../../lib/plan/bridge-plan';
 import { GCP_ROUTE_ATTRIBUTE_PREFIX, gcpRouteAttribute } from '../../lib/filter/compile-gcp';
 
 const EXAMPLES = ['smart-home/iotkit.spec.ts', 'industrial-plant/iotkit.spec.yaml', 'transportation/iotkit.spec.json'];
@@ -149,7 +150,9 @@ test.each([
  */
 describe.each(EXAMPLES)('%s: explain and the GCP bridge', (example) => {
   const { plan } = compileSpecFile(path.join(ROOT, 'examples', example), { now: new Date('2026-01-01T00:00:00Z') });
-  const topics = deviceTopics(plan);
+  // The bridge runs from the part of the plan the broker VMs get.
+  const shipped = bridgePlan(plan);
+  const topics = deviceTopics(shipped);
   const LONG = 'x'.repeat(1100);
 
   test('explain delivers a message on GCP exactly when the bridge publishes it, with the routes the bridge stamps', () => {
@@ -159,12 +162,12 @@ describe.each(EXAMPLES)('%s: explain and the GCP bridge', (example) => {
       const promoted = Object.fromEntries(topic.plan.attributes.map((a) => [a.split('.')[0], LONG]));
       const payloads = [...PAYLOADS, JSON.stringify({ ...JSON.parse(PAYLOADS[1]), ...promoted })];
       for (const value of [...VALUES, LONG]) {
-        const variables = Object.fromEntries(topic.plan.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : value]));
+        const variables = Object.fromEntries(topic.pattern.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : value]));
         const mqttTopic = instantiate(topic.pattern, variables);
         for (const payload of payloads) {
           const explained = explainMessage(plan, { topic: mqttTopic, payload });
           const gcp = explained.clouds.find((c) => c.cloud === 'gcp');
-          const bridge = translateDeviceMessage(plan, topics, mqttTopic, Buffer.from(payload), topic.subscriptionQos);
+          const bridge = translateDeviceMessage(shipped, topics, mqttTopic, Buffer.from(payload), topic.subscriptionQos);
           if (bridge.kind === 'publish') seen.publish++;
           else seen.deadLetter++;
           const explainDrops = gcp?.notes.some((n) => /^the bridge puts this message|^the GCP broker refuses/.test(n)) ?? false;
@@ -198,7 +201,7 @@ test('AWS IoT refuses a topic over 256 bytes: explain delivers nothing there, an
   const { plan } = compileSpecFile(path.join(ROOT, 'examples', EXAMPLES[0]), { now: new Date('2026-01-01T00:00:00Z') });
   const topic = deviceTopics(plan)[0];
   for (const length of [1, 200, 230, 300, 1000]) {
-    const mqttTopic = instantiate(topic.pattern, Object.fromEntries(topic.plan.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : 'é'.repeat(length)])));
+    const mqttTopic = instantiate(topic.pattern, Object.fromEntries(topic.pattern.variables.map((v) => [v, v === 'deviceId' ? 'dev-1' : 'é'.repeat(length)])));
     const aws = explainMessage(plan, { topic: mqttTopic, payload: PAYLOADS[1] }).clouds.find((c) => c.cloud === 'aws');
     const over = Buffer.byteLength(mqttTopic, 'utf8') > 256;
     expect({ length, refused: aws?.notes.some((n) => n.startsWith('AWS IoT refuses the publish')) }).toEqual({ length, refused: over });

@@ -7,7 +7,9 @@
  * subscriptions and the dead-letter topic, filter sizes, maxDeliveryAttempts
  * and function push URLs; this adds the names only the GCP program derives
  * (command subscriptions per shard, buckets, service accounts, BigQuery),
- * Pub/Sub attribute limits, shard counts and what Mosquitto cannot enforce.
+ * Pub/Sub attribute limits, shard counts, what Mosquitto cannot enforce,
+ * and the size of the broker VMs' startup script (a Compute Engine metadata
+ * value).
  */
 import type { Plan, PlanFleet, PlanRoute, PlanTopic } from '../../lib/plan/types';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
@@ -28,6 +30,9 @@ import { gcpRouteAttribute } from '../../lib/filter/compile-gcp';
 import { BIGQUERY_ID, BUCKET_NAME, LABEL_VALUE, MAX_SHARDS, MIN_SHARDS, SERVICE_ACCOUNT_ID, bigQueryTableId, deviceListeners, gcpNames } from './layout';
 import { gcpSinks, republishPairs, routeSubscriptions } from './sink-mapping';
 import { duplicateClaims } from '../../lib/validate/name-collisions';
+import { bridgePlan } from '../../lib/plan/bridge-plan';
+import { brokerFiles } from './broker/mosquitto';
+import { METADATA_TOTAL_MAX_BYTES, METADATA_VALUE_MAX_BYTES, bridgePlanJson, brokerMetadataBytes, gzipBase64, startupScript } from './broker/startup-script';
 
 /** Pub/Sub message attributes: at most 100 per message, keys at most 256 bytes, values at most 1024 bytes. */
 export const PUBSUB_MAX_ATTRIBUTES = 100;
@@ -205,6 +210,9 @@ export function checkGcpPlan(plan: Plan): Problem[] {
       owners.set(cert.sha256, authority.name);
     }
   }
+  // The script is built from the broker files, which exist only for a plan the checks above accept
+  // (a device-to-cloud topic without {deviceId} has no ACL line): its size is reported once they pass.
+  if (!problems.some((p) => p.severity === 'error')) checkStartupScriptSize(plan, error);
   return problems;
 }
 
@@ -256,4 +264,87 @@ function checkAttributes(topic: PlanTopic, filtered: readonly PlanRoute[], error
       joinPath('topics', topic.name, 'pattern'),
       `the MQTT topic travels as the attribute "${BRIDGE_ATTRIBUTES.mqttTopic}", at most ${PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES} bytes; this pattern's literal text alone has ${bytes(literal)}`,
     );
+}
+
+/**
+ * Room the startup-script check leaves for what stack config adds to the
+ * script: the server certificate chain (`iotkit:serverCertificate`; six
+ * RSA-4096 certificates are about 12 KB of PEM), the bridge image reference
+ * (`iotkit:bridgeImage`) and the shard number (`iotkit:shards`). The
+ * program checks the real script again (components/broker-fleet.ts).
+ */
+export const SERVER_CERTIFICATE_ROOM_BYTES = 16_384;
+export const BRIDGE_IMAGE_ROOM_BYTES = 256;
+
+/**
+ * Each broker VM's startup script carries the Mosquitto files and the
+ * bridge's plan, compressed: Compute Engine refuses a metadata value over
+ * 256 KiB and a VM's metadata over 512 KiB, so the deploy would fail.
+ * Builds the text the program builds (the largest shard number, the room
+ * above for config) and, when it is too large, names the part of the spec
+ * that fills it most, measured compressed like the script.
+ */
+function checkStartupScriptSize(plan: Plan, error: (path: string, message: string) => void): void {
+  const files = brokerFiles(plan);
+  const script = startupScript({
+    files,
+    planJson: bridgePlanJson(plan),
+    shard: MAX_SHARDS - 1,
+    bridgeImage: 'x'.repeat(BRIDGE_IMAGE_ROOM_BYTES),
+    serverKeySecret: gcpNames(plan.name, 'x').serverKeySecret,
+    serverCertificate: 'x'.repeat(SERVER_CERTIFICATE_ROOM_BYTES),
+  });
+  const bytes = Buffer.byteLength(script, 'utf8');
+  const total = brokerMetadataBytes(script);
+  if (bytes <= METADATA_VALUE_MAX_BYTES && total <= METADATA_TOTAL_MAX_BYTES) return;
+  const { path, what } = largestScriptPart(plan, files);
+  const limit =
+    bytes > METADATA_VALUE_MAX_BYTES
+      ? `Compute Engine allows at most ${METADATA_VALUE_MAX_BYTES} bytes per metadata value; this spec's would be ${bytes} bytes`
+      : `Compute Engine allows at most ${METADATA_TOTAL_MAX_BYTES} bytes for all of a VM's metadata; this spec's would be ${total} bytes`;
+  error(
+    path,
+    `the GCP broker VMs get the bridge's plan and the Mosquitto files in their startup script (gzip-compressed, with ${SERVER_CERTIFICATE_ROOM_BYTES + BRIDGE_IMAGE_ROOM_BYTES} bytes of room for the server certificate and bridge image), and ${limit}, most of it from ${what}`,
+  );
+}
+
+/** The part of the spec whose share of the startup script is largest, compressed on its own, and what to reduce there. */
+function largestScriptPart(plan: Plan, files: ReadonlyMap<string, string>): { path: string; what: string } {
+  const shipped = bridgePlan(plan);
+  const acl = [...files].filter(([name]) => name.endsWith('.acl')).map(([, text]) => text);
+  const parts: Array<{ path: string; what: string; text: string }> = [
+    { path: 'routes', what: 'the route filters: use fewer filtered routes or shorter filters', text: JSON.stringify(shipped.routes) },
+    {
+      path: 'fleets',
+      what: "the devices of fleets that receive commands (the bridge checks a command's device against them): list fewer devices",
+      text: JSON.stringify(shipped.fleets),
+    },
+    {
+      path: 'topics',
+      what: "the topics (the bridge's list of them and the broker's ACLs): declare fewer topics",
+      text: JSON.stringify(shipped.topics.map(({ schema: _schema, ...rest }) => rest)) + acl.join(''),
+    },
+    {
+      path: 'certificateAuthorities',
+      what: 'the CA certificates the broker trusts: list fewer certificates',
+      text: [...files]
+        .filter(([name]) => !name.endsWith('.acl'))
+        .map(([, text]) => text)
+        .join(''),
+    },
+    ...shipped.topics
+      .filter((t) => t.schema !== undefined)
+      .map((t) => ({
+        path: joinPath('topics', t.name, 'schema'),
+        what: 'this payload schema (the bridge checks payloads against it): make it smaller',
+        text: JSON.stringify(t.schema),
+      })),
+  ];
+  let largest = parts[0];
+  let largestBytes = -1;
+  for (const part of parts) {
+    const size = gzipBase64(part.text).length;
+    if (size > largestBytes) [largest, largestBytes] = [part, size];
+  }
+  return largest;
 }

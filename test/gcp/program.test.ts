@@ -16,6 +16,7 @@ import { gcpSettings } from '../../pulumi/gcp/layout';
 import { SHARD_ROLES } from '../../pulumi/gcp/components/broker-shard';
 import { republishPairs, routeSubscriptions } from '../../pulumi/gcp/sink-mapping';
 import { brokerFiles } from '../../pulumi/gcp/broker/mosquitto';
+import { gzipBase64 } from '../../pulumi/gcp/broker/startup-script';
 import { EXAMPLE_NAMES, examplePlan, ofType, one, at, type MutableSpec } from '../azure/helpers';
 
 const T = {
@@ -259,7 +260,7 @@ describe.each(CASES)('%s', (key, makePlan) => {
     for (const t of ofType(graph, T.template)) {
       const script = str(t.inputs.metadataStartupScript);
       expect(script).not.toContain('PRIVATE KEY');
-      for (const text of files.values()) expect(script).toContain(Buffer.from(text, 'utf8').toString('base64'));
+      for (const text of files.values()) expect(script).toContain(gzipBase64(text));
       expect(t.inputs.networkInterfaces).toEqual([{ subnetwork: expect.any(String) }]); // no external address
       const syntax = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
       expect(syntax.stderr).toBe('');

@@ -6,7 +6,16 @@
  * fresh bridge password (it never leaves the VM: Mosquitto and the bridge
  * read it from a root-only file), and starts the bridge container beside the
  * broker. Runs at every boot and is idempotent. Pure: no @pulumi import.
+ *
+ * The script is one metadata value of the instance template, which Compute
+ * Engine limits to 256 KiB (and all of a VM's metadata to 512 KiB): it
+ * carries only the bridge's part of the plan (lib/plan/bridge-plan.ts),
+ * gzip-compressed, and checks.ts refuses a spec whose script would still be
+ * too large, with the same text this file builds.
  */
+import { gzipSync } from 'node:zlib';
+import type { BridgePlan } from '../../../lib/plan/bridge-plan';
+import { bridgePlan } from '../../../lib/plan/bridge-plan';
 import { BRIDGE_HEALTH_PORT, BRIDGE_LISTENER_PORT, BRIDGE_MQTT_USERNAME } from '../../../lib/bridge-contract';
 import { BROKER_DIR, PERSISTENCE_DIR } from './mosquitto';
 
@@ -18,7 +27,7 @@ export const BRIDGE_DIR = '/etc/iotkit';
 export interface StartupScriptInput {
   /** Generated broker files (name -> content), installed into /etc/mosquitto/iotkit. */
   readonly files: ReadonlyMap<string, string>;
-  /** The plan as JSON, for the bridge. */
+  /** The bridge's plan as JSON (`bridgePlanJson`). */
   readonly planJson: string;
   readonly shard: number;
   readonly bridgeImage: string;
@@ -30,8 +39,29 @@ export interface StartupScriptInput {
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
+/** RFC 1952 header byte 9, the OS that wrote the file: Unix, wherever synth runs (Node writes its own OS there). */
+const GZIP_OS_BYTE = 9;
+const GZIP_OS_UNIX = 3;
+
+/**
+ * `text` gzip-compressed (level 9) and base64-encoded, for `base64 -d |
+ * gunzip` on the VM. The header's time is 0 (Node writes none) and its OS
+ * byte is set, so the same text gives the same bytes on every platform
+ * Node's zlib compresses alike (the synth snapshots pin them).
+ */
+export function gzipBase64(text: string): string {
+  const gz = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
+  gz[GZIP_OS_BYTE] = GZIP_OS_UNIX;
+  return gz.toString('base64');
+}
+
+/** What the VM writes to plan.json: the bridge's part of the plan, as compact JSON. */
+export function bridgePlanJson(plan: BridgePlan): string {
+  return JSON.stringify(bridgePlan(plan));
+}
+
 export function startupScript(input: StartupScriptInput): string {
-  const install = [...input.files].map(([name, text]) => `echo '${b64(text)}' | base64 -d > ${BROKER_DIR}/${name}`);
+  const install = [...input.files].map(([name, text]) => `echo '${gzipBase64(text)}' | base64 -d | gunzip > ${BROKER_DIR}/${name}`);
   const cert =
     input.serverCertificate === undefined
       ? [`echo "iotkit: no server certificate configured (pulumi config set iotkit:serverCertificate -- \\"\\$(cat fullchain.pem)\\")" >&2`, 'exit 1']
@@ -67,7 +97,7 @@ export function startupScript(input: StartupScriptInput): string {
     `rm -f ${BROKER_DIR}/bridge.passwd && touch ${BROKER_DIR}/bridge.passwd`,
     `mosquitto_passwd -b ${BROKER_DIR}/bridge.passwd ${BRIDGE_MQTT_USERNAME} "$(cat ${BRIDGE_DIR}/mqtt-password)"`,
     `chown root:mosquitto ${BROKER_DIR}/* && chmod 0640 ${BROKER_DIR}/*`,
-    `echo '${b64(input.planJson)}' | base64 -d > ${BRIDGE_DIR}/plan.json`,
+    `echo '${gzipBase64(input.planJson)}' | base64 -d | gunzip > ${BRIDGE_DIR}/plan.json`,
     '',
     '# Mosquitto runs the generated configuration.',
     'mkdir -p /etc/systemd/system/mosquitto.service.d',
@@ -92,4 +122,34 @@ export function startupScript(input: StartupScriptInput): string {
     ].join(' \\\n  '),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Compute Engine: at most 256 KiB per metadata value, and 512 KiB for all of a VM's metadata together. */
+export const METADATA_VALUE_MAX_BYTES = 262_144;
+export const METADATA_TOTAL_MAX_BYTES = 524_288;
+/** The metadata key `metadataStartupScript` sets. */
+export const STARTUP_SCRIPT_KEY = 'startup-script';
+/** A broker VM's metadata besides its startup script (broker-shard.ts). */
+export const BROKER_METADATA: Readonly<Record<string, string>> = { 'block-project-ssh-keys': 'true', 'enable-oslogin': 'TRUE' };
+/**
+ * Room for the metadata a managed instance group adds to each of its VMs
+ * (`instance-template`, `created-by`: resource paths of about 100 bytes).
+ */
+export const MANAGED_GROUP_METADATA_BYTES = 1024;
+
+/** Bytes of a broker VM's metadata, keys and values, with this startup script. */
+export function brokerMetadataBytes(script: string): number {
+  const entries = [...Object.entries(BROKER_METADATA), [STARTUP_SCRIPT_KEY, script]];
+  return entries.reduce((n, [key, value]) => n + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8'), 0) + MANAGED_GROUP_METADATA_BYTES;
+}
+
+/** Why Compute Engine would refuse a VM with this startup script (the sizes and limits), or undefined. */
+export function startupScriptSizeProblem(script: string): string | undefined {
+  const bytes = Buffer.byteLength(script, 'utf8');
+  const total = brokerMetadataBytes(script);
+  if (bytes > METADATA_VALUE_MAX_BYTES)
+    return `the broker VM's startup script would be ${bytes} bytes: Compute Engine allows at most ${METADATA_VALUE_MAX_BYTES} bytes per metadata value`;
+  if (total > METADATA_TOTAL_MAX_BYTES)
+    return `the broker VM's metadata would be ${total} bytes: Compute Engine allows at most ${METADATA_TOTAL_MAX_BYTES} bytes for all of a VM's metadata`;
+  return undefined;
 }

@@ -4,9 +4,9 @@ import type * as pubsub from '@pulumi/gcp/pubsub';
 import * as secretmanager from '@pulumi/gcp/secretmanager';
 import type { Plan } from '../../../lib/plan/types';
 import { BRIDGE_HEALTH_PORT } from '../../../lib/bridge-contract';
-import type { GcpSettings } from '../layout';
+import { CONFIG_KEYS, type GcpSettings } from '../layout';
 import { brokerFiles } from '../broker/mosquitto';
-import { startupScript } from '../broker/startup-script';
+import { bridgePlanJson, startupScript, startupScriptSizeProblem } from '../broker/startup-script';
 import { BrokerNetwork } from './broker-network';
 import { BrokerShard } from './broker-shard';
 
@@ -70,10 +70,22 @@ export class BrokerFleet extends pulumi.ComponentResource {
       child,
     );
 
-    const planJson = JSON.stringify(plan);
+    const planJson = bridgePlanJson(plan);
     const files = brokerFiles(plan);
     const shards: BrokerShard[] = [];
     for (let shard = 0; shard < settings.shards; shard++) {
+      const script = startupScript({
+        files,
+        planJson,
+        shard,
+        bridgeImage: settings.bridgeImage,
+        serverKeySecret: settings.names.serverKeySecret,
+        serverCertificate: args.serverCertificate,
+      });
+      // checks.ts refuses a spec whose script is too large, with room for the stack config; this catches config beyond that room.
+      const tooLarge = startupScriptSizeProblem(script);
+      if (tooLarge !== undefined)
+        throw new Error(`${tooLarge} (shard ${shard}): shorten iotkit:${CONFIG_KEYS.serverCertificate} or iotkit:${CONFIG_KEYS.bridgeImage}, or the spec`);
       shards.push(
         new BrokerShard(
           `${name}-shard-${shard}`,
@@ -88,14 +100,7 @@ export class BrokerFleet extends pulumi.ComponentResource {
             serverKeySecret: this.serverKeySecret,
             subnetwork: network.subnetwork,
             healthCheck,
-            startupScript: startupScript({
-              files,
-              planJson,
-              shard,
-              bridgeImage: settings.bridgeImage,
-              serverKeySecret: settings.names.serverKeySecret,
-              serverCertificate: args.serverCertificate,
-            }),
+            startupScript: script,
           },
           child,
         ),

@@ -9,7 +9,7 @@ import { gcpCommandSubscriptionId, gcpRepublishSubscriptionId } from '../../../l
 import { BOOT_IMAGE, type GcpSettings } from '../layout';
 import { republishPairs } from '../sink-mapping';
 import { COMMAND_RETENTION } from '../subscription-policy';
-import { DATA_DISK_DEVICE } from '../broker/startup-script';
+import { BROKER_METADATA, DATA_DISK_DEVICE } from '../broker/startup-script';
 import { DeadLetteredSubscription } from './dead-lettered-subscription';
 
 export interface BrokerShardArgs {
@@ -137,7 +137,7 @@ export class BrokerShard extends pulumi.ComponentResource {
         networkInterfaces: [{ subnetwork: args.subnetwork.id }],
         serviceAccount: { email: this.serviceAccount.email, scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
         shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
-        metadata: { 'block-project-ssh-keys': 'true', 'enable-oslogin': 'TRUE' },
+        metadata: { ...BROKER_METADATA },
         metadataStartupScript: args.startupScript,
       },
       { parent: this, deleteBeforeReplace: false },

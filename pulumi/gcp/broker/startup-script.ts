@@ -13,7 +13,7 @@
  * gzip-compressed, and checks.ts refuses a spec whose script would still be
  * too large, with the same text this file builds.
  */
-import { gzipSync } from 'node:zlib';
+import { gzipSync } from 'fflate';
 import type { BridgePlan } from '../../../lib/plan/bridge-plan';
 import { bridgePlan } from '../../../lib/plan/bridge-plan';
 import { BRIDGE_HEALTH_PORT, BRIDGE_LISTENER_PORT, BRIDGE_MQTT_USERNAME } from '../../../lib/bridge-contract';
@@ -39,20 +39,16 @@ export interface StartupScriptInput {
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-/** RFC 1952 header byte 9, the OS that wrote the file: Unix, wherever synth runs (Node writes its own OS there). */
-const GZIP_OS_BYTE = 9;
-const GZIP_OS_UNIX = 3;
-
 /**
  * `text` gzip-compressed (level 9) and base64-encoded, for `base64 -d |
- * gunzip` on the VM. The header's time is 0 (Node writes none) and its OS
- * byte is set, so the same text gives the same bytes on every platform
- * Node's zlib compresses alike (the synth snapshots pin them).
+ * gunzip` on the VM. fflate, not node:zlib: Node's bundled zlib picks its
+ * matches by CPU features (Chromium's SIMD hashing) and zlib version, so the
+ * same text could compress to other bytes on another machine or Node, and a
+ * new instance template would replace every broker VM. fflate is plain
+ * JavaScript, pinned by the lockfile; its header has time 0 and OS Unix.
  */
 export function gzipBase64(text: string): string {
-  const gz = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
-  gz[GZIP_OS_BYTE] = GZIP_OS_UNIX;
-  return gz.toString('base64');
+  return Buffer.from(gzipSync(Buffer.from(text, 'utf8'), { level: 9, mtime: 0 })).toString('base64');
 }
 
 /** What the VM writes to plan.json: the bridge's part of the plan, as compact JSON. */

@@ -37,8 +37,10 @@ export function synthesizeAwsTemplates(plan: Plan, options: Omit<IotkitAppOption
   try {
     let assembly: CloudAssembly;
     try {
-      // Only the templates are kept: no construct tree (tree.json) to write.
-      assembly = createIotkitApp(plan, { ...options, outdir, treeMetadata: false }).app.synth();
+      // Only the templates are kept: no construct tree (tree.json) to write. In-memory mode: a failed validation throws
+      // instead of printing the CDK's report, which points at a file in the temporary assembly that is gone when we exit;
+      // the kit prints the report's violations itself (below).
+      assembly = createIotkitApp(plan, { ...options, outdir, treeMetadata: false, context: { '@aws-cdk/core:appMode': 'inmemory' } }).app.synth();
     } catch (e) {
       if (e instanceof AwsLayoutError) throw new SpecError(e.issues.map((i) => ({ path: i.path, message: i.message, severity: i.severity })));
       // How the CDK words the failure depends on how it thinks it runs (CLI, in memory, test); the report file says it plainly.

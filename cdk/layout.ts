@@ -23,12 +23,16 @@
  * other rule, except when the number of rules stacks grows (from none to
  * one, or doubling): then rules move between stacks, which CloudFormation
  * cannot do in place for named rules (docs/performance.md says how to deploy it).
+ * Bytes count like resources: rules stay in the main stack only while its
+ * estimated template stays under SAFE_TEMPLATE_BYTES, and B grows until every
+ * rules stack does too (ruleTemplateBytes errs high).
  */
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { createHash } from 'node:crypto';
-import type { Plan, PlanDevice, PlanFleet, PlanRoute, PlanTopic } from '../lib/plan/types';
+import type { Plan, PlanDevice, PlanRoute, PlanTopic } from '../lib/plan/types';
 import type { AwsTarget } from '../lib/spec/types';
 import { joinPath } from '../lib/validate/problem';
+import { constructIdOf } from './construct-id';
 import { quotedSome } from '../lib/topic/prose';
 import { awsRuleName } from '../lib/naming';
 import {
@@ -47,11 +51,16 @@ import { concreteIotArnPrefix } from './policy/iot-policy';
 import { deviceGrants, packGrants, type PolicyGrant } from './policy/device-policy-document';
 import { mapAwsSink, type AwsSinkMapping } from './sink-mapping';
 import { caRegistrations, type CaRegistration } from './provisioning/certificate-modes';
-import { MAX_MANAGED_POLICIES, thingArnGroups } from './policy/thing-arn-groups';
+import { membershipRolePolicies, provisioningRolePolicies, type MembershipRoleNames, type ProvisioningRoleNames } from './policy/role-policies';
 
 /** The margin under CloudFormation's 500 resources per stack that a stack may use. */
 export const SAFE_RESOURCES_PER_STACK = 400;
 export const CFN_MAX_RESOURCES_PER_STACK = 500;
+export const CFN_MAX_OUTPUTS_PER_STACK = 200;
+/** The margin under CloudFormation's 1,000,000 bytes per template that the kit's estimate of a stack may use. */
+export const SAFE_TEMPLATE_BYTES = 900_000;
+/** A rules stack without rules: description and the template's frame. */
+const RULES_STACK_BASE_BYTES = 2_000;
 /** Region used when the spec names none (resolved into the plan; see lib/spec/target-defaults.ts). */
 export const DEFAULT_AWS_REGION = TARGET_DEFAULTS.aws.region;
 
@@ -68,6 +77,10 @@ export interface AuthorityLayout {
   /** Fleets whose devices this CA signs, sorted. */
   readonly fleets: readonly string[];
   readonly registrations: readonly CaRegistration[];
+  /** What the CA's provisioning role names (ProvisioningRole builds its policies from exactly these). */
+  readonly provisioningRole: ProvisioningRoleNames;
+  /** Managed policies that role gets (fleet lists that do not fit inline, enumerated things). */
+  readonly provisioningManagedPolicies: number;
 }
 
 export interface RuleLayout {
@@ -101,6 +114,8 @@ export interface RulesStackLayout {
   /** In plan order. */
   readonly rules: readonly RuleLayout[];
   readonly estimatedResources: number;
+  /** Template bytes, estimated high (ruleTemplateBytes). */
+  readonly estimatedBytes: number;
 }
 
 export interface AwsLayout {
@@ -113,6 +128,8 @@ export interface AwsLayout {
   readonly audit: boolean;
   readonly mainStackName: string;
   readonly mainStackResources: number;
+  /** Outputs of the main stack: the values rules and devices stacks import (CloudFormation allows 200). */
+  readonly mainStackExports: number;
   readonly sinks: ReadonlyMap<string, AwsSinkMapping>;
   /** Every rule, in plan order, wherever it is placed. */
   readonly rules: readonly RuleLayout[];
@@ -121,6 +138,8 @@ export interface AwsLayout {
   readonly policies: ReadonlyMap<string, FleetPolicyLayout>;
   readonly authorities: readonly AuthorityLayout[];
   readonly devicesStacks: readonly DevicesStackLayout[];
+  /** What the fleet membership function's role names; set when the plan enumerates devices. */
+  readonly membershipRole?: MembershipRoleNames;
 }
 
 export interface LayoutIssue {
@@ -192,7 +211,16 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
   for (const authority of plan.authorities) {
     const fleets = plan.fleets.filter((f) => f.certificateAuthority === authority.name).map((f) => f.name);
     if (fleets.length === 0) continue;
-    authorities.push({ authority: authority.name, fleets, registrations: caRegistrations(authority) });
+    const provisioningRole = provisioningRoleNames(plan, fleets, policies, provisioning, onlyEnumeratedDevices, authority.name);
+    const rolePolicies = provisioningRolePolicies(provisioningRole);
+    if (!rolePolicies.ok) {
+      error(
+        joinPath('certificateAuthorities', authority.name),
+        `the provisioning role of this CA names the thing group, thing type and device policies of each of its ${fleets.length} fleets${onlyEnumeratedDevices ? ' and each listed device (targets.aws.onlyEnumeratedDevices)' : ''}, and ${rolePolicies.reason}: split the fleets over several certificate authorities, shorten the fleet names${onlyEnumeratedDevices ? ', or turn targets.aws.onlyEnumeratedDevices off' : ''}`,
+      );
+    }
+    const managed = rolePolicies.ok ? rolePolicies.policies.listedManaged.length + (rolePolicies.policies.thingGroups?.length ?? 0) : 0;
+    authorities.push({ authority: authority.name, fleets, registrations: caRegistrations(authority), provisioningRole, provisioningManagedPolicies: managed });
     if (provisioning === 'jitp' && fleets.length > 1) {
       for (const f of fleets) {
         const p = policies.get(f);
@@ -209,13 +237,6 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
         error(
           joinPath('fleets', f.name, 'devices'),
           `targets.aws.onlyEnumeratedDevices lets only listed devices register, and fleet "${f.name}" lists none: list its devices (fleets.${f.name}.devices) or turn the option off`,
-        );
-      }
-      const things = plan.fleets.filter((x) => x.certificateAuthority === authority.name).flatMap((x) => x.devices.map((d) => d.id));
-      if (thingArnGroups(things) === undefined) {
-        error(
-          joinPath('certificateAuthorities', authority.name),
-          `targets.aws.onlyEnumeratedDevices lists each thing in the provisioning role, and the ${things.length} devices of this CA's fleets need more than ${MAX_MANAGED_POLICIES} IAM managed policies: split the fleets over several CAs or turn the option off`,
         );
       }
     }
@@ -236,6 +257,20 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
   }
 
   const devicesStacks = layoutDevices(plan, policies);
+  let membershipRole: MembershipRoleNames | undefined;
+  let membershipManaged = 0;
+  if (devicesStacks.length > 0) {
+    const enumerated = plan.fleets.filter((f) => f.devices.length > 0).map((f) => fleetThingName(plan, f.name));
+    membershipRole = { thingGroupNames: enumerated, thingTypeNames: enumerated, thingNames: plan.fleets.flatMap((f) => f.devices.map((d) => d.id)) };
+    const laid = membershipRolePolicies(membershipRole);
+    if (laid.ok) membershipManaged = laid.policies.listedManaged.length + (laid.policies.thingGroups?.length ?? 0);
+    else {
+      error(
+        'fleets',
+        `the role of the function that puts enumerated devices into their fleets names the thing group and thing type of each of the ${enumerated.length} fleets that list devices, and ${laid.reason}: list devices in fewer fleets, shorten the fleet names, or split the spec into several specs`,
+      );
+    }
+  }
   const main = estimateMainStack({
     sinks,
     policies,
@@ -243,11 +278,43 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     provisioning,
     audit: target.audit,
     hasDevices: devicesStacks.length > 0,
-    thingPolicies: thingPolicyCount(plan, authorities, onlyEnumeratedDevices),
+    managedPolicies: membershipManaged + authorities.reduce((n, a) => n + a.provisioningManagedPolicies, 0),
   });
   const rulesTotal = rules.reduce((n, r) => n + ruleResourceCount(r, sinks), 0);
-  const rulesStacks = main.total + rulesTotal <= SAFE_RESOURCES_PER_STACK ? [] : layoutRules(plan, rules, sinks);
+  const mainName = mainStackName(plan);
+  const ruleBytes = new Map(rules.map((r) => [r, ruleTemplateBytes(r, sinks, mainName)]));
+  for (const [r, bytes] of ruleBytes) {
+    if (bytes + RULES_STACK_BASE_BYTES > SAFE_TEMPLATE_BYTES) {
+      error(
+        joinPath('routes', String(plan.routes.indexOf(r.route))),
+        `the AWS topic rule of route "${r.route.name}" alone would take about ${bytes} bytes of CloudFormation template, over the kit's margin of ${SAFE_TEMPLATE_BYTES} (CloudFormation allows 1,000,000 per template): shorten its filter or send it to fewer sinks`,
+      );
+    }
+  }
+  const mainBaseBytes = mainStackBaseBytes(plan, { policies, authorities, sinks }, main.total);
+  const rulesBytes = [...ruleBytes.values()].reduce((a, b) => a + b, 0);
+  const rulesFitMain = main.total + rulesTotal <= SAFE_RESOURCES_PER_STACK && mainBaseBytes + rulesBytes <= SAFE_TEMPLATE_BYTES;
+  const rulesStacks = rulesFitMain ? [] : layoutRules(plan, rules, sinks, ruleBytes);
   const mainStackResources = main.total + (rulesStacks.length === 0 ? rulesTotal : 0);
+  const mainStackExports = countMainStackExports(plan, rulesStacks.length > 0 ? rules : [], sinks, devicesStacks, policies);
+  if (mainStackExports.total > CFN_MAX_OUTPUTS_PER_STACK) {
+    const part = mainStackExports.sinks >= mainStackExports.fleets ? 'sinks' : 'fleets';
+    error(
+      part,
+      `the AWS main stack would export ${mainStackExports.total} values, over CloudFormation's ${CFN_MAX_OUTPUTS_PER_STACK} outputs per template: ${[
+        mainStackExports.sinks > 0
+          ? `${mainStackExports.sinks} for the rules stacks (two per sink the kit creates that a route writes to, plus the key and the dead-letter queue)`
+          : '',
+        mainStackExports.fleets > 0
+          ? `${mainStackExports.fleets} for the devices stacks (the thing group and thing type of each fleet that lists devices, its device policies when a device has a CSR, plus the membership function)`
+          : '',
+      ]
+        .filter((x) => x !== '')
+        .join(
+          ' and ',
+        )}. ${part === 'sinks' ? 'Route to fewer sinks the kit creates (or name existing resources in existing.aws)' : 'List devices in fewer fleets'}, or split the spec into several specs`,
+    );
+  }
   if (mainStackResources > SAFE_RESOURCES_PER_STACK) {
     // Rules are already elsewhere: name the part of the spec that fills the main stack.
     const [largest] = Object.entries(main.byPart).sort(([, a], [, b]) => b - a);
@@ -271,12 +338,14 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
       audit: target.audit,
       mainStackName: mainStackName(plan),
       mainStackResources,
+      mainStackExports: mainStackExports.total,
       sinks,
       rules,
       rulesStacks,
       policies,
       authorities,
       devicesStacks,
+      ...(membershipRole !== undefined ? { membershipRole } : {}),
     },
     issues,
   };
@@ -346,8 +415,19 @@ export function ruleResourceCount(rule: RuleLayout, sinks: ReadonlyMap<string, A
  * Rules over B stacks by bucket = sha256(route name) mod B, B the smallest
  * power of two keeping every rules stack under the margin (same scheme as devices).
  */
-function layoutRules(plan: Plan, rules: readonly RuleLayout[], sinks: ReadonlyMap<string, AwsSinkMapping>): RulesStackLayout[] {
-  const weighted = rules.map((rule) => ({ rule, hash: routeHash(rule.route.name), weight: ruleResourceCount(rule, sinks) }));
+function layoutRules(
+  plan: Plan,
+  rules: readonly RuleLayout[],
+  sinks: ReadonlyMap<string, AwsSinkMapping>,
+  ruleBytes: ReadonlyMap<RuleLayout, number>,
+): RulesStackLayout[] {
+  const weighted = rules.map((rule) => ({
+    rule,
+    hash: routeHash(rule.route.name),
+    weight: ruleResourceCount(rule, sinks),
+    // A rule too large for any stack is refused by the layout; it must not make the buckets grow forever.
+    bytes: Math.min(ruleBytes.get(rule) ?? 0, SAFE_TEMPLATE_BYTES - RULES_STACK_BASE_BYTES),
+  }));
   for (let buckets = 1; ; buckets *= 2) {
     const stacks = new Map<number, typeof weighted>();
     for (const r of weighted) {
@@ -363,21 +443,75 @@ function layoutRules(plan: Plan, rules: readonly RuleLayout[], sinks: ReadonlyMa
         stackName: rulesStackName(plan, bucket),
         rules: list.map((r) => r.rule),
         estimatedResources: list.reduce((n, r) => n + r.weight, 0),
+        estimatedBytes: RULES_STACK_BASE_BYTES + list.reduce((n, r) => n + r.bytes, 0),
       }));
-    // A rule weighs at most 12 resources (10 actions), so this ends long before 2^20 buckets.
-    if (layouts.every((l) => l.estimatedResources <= SAFE_RESOURCES_PER_STACK) || buckets >= 1 << 20) return layouts;
+    // A rule weighs at most 12 resources (10 actions) and fits a stack alone, so this ends long before 2^20 buckets.
+    if (layouts.every((l) => l.estimatedResources <= SAFE_RESOURCES_PER_STACK && l.estimatedBytes <= SAFE_TEMPLATE_BYTES) || buckets >= 1 << 20) return layouts;
   }
 }
 
-/** Managed policies the main stack creates to name enumerated things (see FleetMembershipProvider and ProvisioningRole). */
-function thingPolicyCount(plan: Plan, authorities: readonly AuthorityLayout[], onlyEnumeratedDevices: boolean): number {
-  const ids = (fleets: readonly PlanFleet[]) => fleets.flatMap((f) => f.devices.map((d) => d.id));
-  const all = ids(plan.fleets);
-  let n = all.length > 0 ? (thingArnGroups(all)?.length ?? 0) : 0;
-  if (onlyEnumeratedDevices) {
-    for (const a of authorities) n += thingArnGroups(ids(plan.fleets.filter((f) => a.fleets.includes(f.name))))?.length ?? 0;
+/**
+ * The values the main stack exports, counted the way the constructs
+ * reference them: rules stacks import the ARN and the name or URL of each
+ * kit-made stream, queue and Firehose stream a rule writes to, the data key
+ * and the dead-letter queue (ARN, URL); devices stacks import the thing group
+ * and thing type of each fleet with devices in them, the device policy names
+ * of a fleet with a CSR device (its certificate gets them attached), and the
+ * membership function. Existing resources are named by literal ARNs: no
+ * export. test/aws/exports.test.ts compares this with synthesized templates.
+ */
+function countMainStackExports(
+  plan: Plan,
+  rulesElsewhere: readonly RuleLayout[],
+  sinks: ReadonlyMap<string, AwsSinkMapping>,
+  devicesStacks: readonly DevicesStackLayout[],
+  policies: ReadonlyMap<string, FleetPolicyLayout>,
+): { total: number; sinks: number; fleets: number } {
+  let forRules = 0;
+  if (rulesElsewhere.length > 0) {
+    forRules = 3; // the data key, the dead-letter queue's ARN and URL (every rule's error action)
+    const used = new Set(rulesElsewhere.flatMap((r) => r.sinks));
+    for (const name of used) {
+      const m = sinks.get(name);
+      if (m === undefined) continue;
+      const kitMade =
+        ((m.kind === 'stream' || m.kind === 'queue') && m.mode === 'create') ||
+        ((m.kind === 'archive' || m.kind === 'warehouse') && m.mode !== 'existing-firehose');
+      if (kitMade) forRules += 2;
+    }
   }
-  return n;
+  let forDevices = 0;
+  if (devicesStacks.length > 0) {
+    forDevices = 1; // the membership function's ARN (ServiceToken)
+    const placed = new Set(devicesStacks.flatMap((d) => d.fleets));
+    for (const fleet of plan.fleets) {
+      if (!placed.has(fleet.name)) continue;
+      forDevices += 2;
+      if (fleet.devices.some((d) => d.csrPem !== undefined)) forDevices += policies.get(fleet.name)?.parts.length ?? 1;
+    }
+  }
+  return { total: forRules + forDevices, sinks: forRules, fleets: forDevices };
+}
+
+/** What the provisioning role of a CA with these fleets names (see ProvisioningRole). */
+function provisioningRoleNames(
+  plan: Plan,
+  fleets: readonly string[],
+  policies: ReadonlyMap<string, FleetPolicyLayout>,
+  provisioning: NonNullable<AwsTarget['provisioning']>,
+  onlyEnumeratedDevices: boolean,
+  authority: string,
+): ProvisioningRoleNames {
+  const thingNames = fleets.map((f) => fleetThingName(plan, f));
+  const policyNames = fleets.flatMap((f) => policies.get(f)?.names ?? []);
+  const things = onlyEnumeratedDevices ? plan.fleets.filter((f) => fleets.includes(f.name)).flatMap((f) => f.devices.map((d) => d.id)) : undefined;
+  return {
+    thingGroupNames: thingNames,
+    thingTypeNames: thingNames,
+    policyNames: provisioning === 'fleet-template' ? [...policyNames, claimPolicyName(plan, authority)] : policyNames,
+    ...(provisioning === 'fleet-template' ? { issueCertificates: true } : {}),
+    ...(things !== undefined ? { thingNames: things } : {}),
+  };
 }
 
 interface MainStackInputs {
@@ -387,8 +521,8 @@ interface MainStackInputs {
   readonly provisioning: NonNullable<AwsTarget['provisioning']>;
   readonly audit: boolean;
   readonly hasDevices: boolean;
-  /** Managed policies listing enumerated things: the membership function's, and per authority the provisioning role's (onlyEnumeratedDevices). */
-  readonly thingPolicies: number;
+  /** IAM managed policies of the membership function's role and of the provisioning roles (enumerated things, fleet lists that do not fit inline). */
+  readonly managedPolicies: number;
 }
 
 interface MainStackEstimate {
@@ -444,6 +578,68 @@ function estimateMainStack(m: MainStackInputs): MainStackEstimate {
   fixed += 2; // IoT logging + its role
   if (m.audit) fixed += 3; // audit configuration + role + scheduled audit
   if (m.hasDevices) fixed += 3; // thing-group membership function + role + log group
-  fleets += m.thingPolicies; // managed policies naming enumerated things
+  fleets += m.managedPolicies; // managed policies naming enumerated things, or fleets' groups, types and policies
   return { total: fixed + sinks + fleets + authorities, byPart: { sinks, fleets, certificateAuthorities: authorities }, fixed };
+}
+
+/** JSON text length of a string as a template holds it (quotes and escapes). */
+const jsonLength = (text: string): number => JSON.stringify(text).length;
+/** CloudFormation export names are at most 255 characters (the CDK shortens longer ones with a hash). */
+const importBytes = (mainStack: string, sink: string): number => 40 + Math.min(255, mainStack.length + sink.length + 60);
+
+/**
+ * Bytes one rule adds to the template that holds it (the topic rule, its
+ * role, its Lambda permissions, as written to out/ with two-space indents),
+ * estimated from the plan and calibrated on synthesized templates so that it
+ * is never under the real size (test/aws/template-bytes.test.ts): a fixed
+ * part, the SQL and the description as JSON strings, the rule name and
+ * logical ids each time they appear, and per action its references (an
+ * import of a main-stack value, at most 255 characters each, or a literal ARN).
+ */
+export function ruleTemplateBytes(rule: RuleLayout, sinks: ReadonlyMap<string, AwsSinkMapping>, mainStack: string): number {
+  const id = constructIdOf(rule.route.name).length;
+  const description = `iotkit route "${rule.route.name}" from topic "${rule.route.from}" to ${rule.sinks.join(', ')}`;
+  let bytes =
+    2900 + jsonLength(rule.route.compiled.awsSql) + jsonLength(description) + 4 * rule.ruleName.length + 6 * id + 2 * importBytes(mainStack, 'DeadLetters');
+  for (const name of rule.sinks) {
+    const m = sinks.get(name);
+    if (m === undefined) continue;
+    bytes += 420 + 2 * id; // the action with its role reference, the statement
+    switch (m.kind) {
+      case 'stream':
+      case 'queue':
+        // Action and statement name the resource; the key statement the data key.
+        bytes += m.mode === 'create' ? 2 * importBytes(mainStack, name) + 280 + importBytes(mainStack, 'DataKey') : 2 * (m.arn.length + 40);
+        break;
+      case 'archive':
+      case 'warehouse':
+        bytes += m.mode === 'existing-firehose' ? 2 * (m.arn.length + 40) : 2 * importBytes(mainStack, name);
+        break;
+      case 'function':
+        bytes += 900 + 2 * m.arn.length + 2 * rule.ruleName.length + 2 * id + name.length; // the invoke permission
+        break;
+      case 'republish':
+        bytes += 3 * 300; // the topic template (at most 256 bytes) in the action and the statement
+        break;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Bytes of the main stack without its topic rules, estimated high from what
+ * grows in it (calibrated on synthesized templates, test/aws/template-bytes.test.ts):
+ * a share per resource, the device policies (each written with its ARNs as
+ * `Fn::Sub`), the CA certificates and the provisioning templates that name
+ * every fleet, and each fleet's name where its resources and roles repeat it.
+ */
+export function mainStackBaseBytes(plan: Plan, layout: Pick<AwsLayout, 'policies' | 'authorities' | 'sinks'>, resources: number): number {
+  let bytes = 20_000 + 1_300 * resources;
+  for (const m of layout.sinks.values()) if (m.kind === 'queue' || m.kind === 'archive' || m.kind === 'warehouse') bytes += 1_500; // policies, Firehose settings
+  for (const p of layout.policies.values()) bytes += p.lengths.reduce((n, l) => n + 3 * l + 1_000, 0);
+  for (const a of layout.authorities) {
+    for (const r of a.registrations) bytes += 2 * (r.pem.length + (r.verificationCertificatePem?.length ?? 0));
+    for (const f of a.fleets) bytes += 40 * (plan.name.length + f.length) + 400 * (layout.policies.get(f)?.names.length ?? 1);
+  }
+  return bytes;
 }

@@ -6,9 +6,9 @@
  * planned in layout.ts and checked again here, as the last word.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
-import { CFN_MAX_RESOURCES_PER_STACK } from './layout';
+import { CFN_MAX_OUTPUTS_PER_STACK, CFN_MAX_RESOURCES_PER_STACK } from './layout';
 
-export const CFN_MAX_OUTPUTS_PER_STACK = 200;
+export { CFN_MAX_OUTPUTS_PER_STACK };
 /** "Template body size in an Amazon S3 object: 1 MB" (read as 10^6 bytes, the smaller reading). */
 export const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
 

@@ -11,7 +11,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FLEET_MEMBERSHIP_HANDLER } from '../fleet-membership-handler';
 import { iotArn } from './arn';
-import { MAX_MANAGED_POLICIES, thingArnGroups } from '../policy/thing-arn-groups';
+import { MAX_MANAGED_POLICIES } from '../policy/thing-arn-groups';
+import { MEMBERSHIP_THING_ACTIONS, membershipRolePolicies, type RoleStatement } from '../policy/role-policies';
 
 export interface FleetMembershipProviderProps {
   /** Thing groups the function may add things to and remove them from (names). */
@@ -33,26 +34,33 @@ export class FleetMembershipProvider extends Construct {
     super(scope, id);
     if (props.thingGroupNames.length === 0) throw new Error(`FleetMembershipProvider ${this.node.path}: needs at least one thing group`);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    const groups = thingArnGroups(props.thingNames);
+    // The same decision the layout checked in validate: the groups and types stay inline while the role's inline policy holds them.
+    const laid = membershipRolePolicies(props);
+    if (!laid.ok) throw new Error(`FleetMembershipProvider ${this.node.path}: ${laid.reason}`);
+    const { listedInline, listedManaged, thingGroups: groups } = laid.policies;
+    const statement = (s: RoleStatement) => new PolicyStatement({ actions: [...s.actions], resources: s.resources.map((r) => iotArn(r)) });
     const role = new Role(this, 'Role', {
       description: 'Puts iotkit things into their fleet thing group and type',
       assumedBy: new ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       inlinePolicies: {
         FleetMembership: new PolicyDocument({
           statements: [
-            new PolicyStatement({
-              actions: ['iot:AddThingToThingGroup', 'iot:RemoveThingFromThingGroup'],
-              resources: props.thingGroupNames.map((n) => iotArn(`thinggroup/${n}`)),
-            }),
-            new PolicyStatement({ actions: ['iot:UpdateThing'], resources: props.thingTypeNames.map((n) => iotArn(`thingtype/${n}`)) }),
+            ...listedInline.map(statement),
             new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}`] }),
           ],
         }),
       },
     });
+    listedManaged.forEach((part, i) => {
+      role.addManagedPolicy(
+        new ManagedPolicy(this, `Fleets${i + 1}`, {
+          description: `iotkit: the fleet thing groups and types the fleet membership function may use (part ${i + 1} of ${listedManaged.length})`,
+          statements: part.map(statement),
+        }),
+      );
+    });
     // The things themselves: exactly the enumerated devices, in managed policies (an inline policy could not hold hundreds of ARNs).
-    const thingStatement = (resources: string[]) =>
-      new PolicyStatement({ actions: ['iot:AddThingToThingGroup', 'iot:RemoveThingFromThingGroup', 'iot:UpdateThing'], resources });
+    const thingStatement = (resources: string[]) => new PolicyStatement({ actions: [...MEMBERSHIP_THING_ACTIONS], resources });
     if (groups !== undefined) {
       groups.forEach((names, i) => {
         role.addManagedPolicy(

@@ -12,13 +12,15 @@
  * describe certificates (ids are unknown before a device connects, so
  * `cert/*`), attach the fleet's existing policies only, and never create a
  * policy. The few registration calls that have no resource-level
- * permissions get `*`.
+ * permissions get `*`. When the fleets' groups, types and policies do not
+ * fit the role's inline policy, they go to managed policies
+ * (policy/role-policies.ts).
  */
 import { Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { iotArn, serviceTrustConditions } from './arn';
-import { MAX_MANAGED_POLICIES, thingArnGroups } from '../policy/thing-arn-groups';
+import { PROVISIONING_THING_ACTIONS, provisioningRolePolicies, provisioningRoleStatements, type RoleStatement } from '../policy/role-policies';
 
 export interface ProvisioningRoleProps {
   /** Thing groups provisioned things join (names). */
@@ -43,72 +45,38 @@ export class ProvisioningRole extends Construct {
   constructor(scope: Construct, id: string, props: ProvisioningRoleProps) {
     super(scope, id);
     if (props.policyNames.length === 0) throw new Error(`ProvisioningRole ${this.node.path}: a provisioning template attaches at least one policy`);
-    const groups = props.thingGroupNames.map((n) => iotArn(`thinggroup/${n}`));
-    const types = props.thingTypeNames.map((n) => iotArn(`thingtype/${n}`));
-    const policies = props.policyNames.map((n) => iotArn(`policy/${n}`));
-    const anyCert = iotArn('cert/*');
-    const thingGroups = props.thingNames === undefined ? undefined : thingArnGroups(props.thingNames);
-    if (props.thingNames !== undefined && thingGroups === undefined) {
-      throw new Error(`ProvisioningRole ${this.node.path}: ${props.thingNames.length} thing ARNs need more than ${MAX_MANAGED_POLICIES} managed policies`);
-    }
-    // With enumerated things, per-thing actions go to managed policies listing each thing; otherwise to `thing/*`.
-    const anyThing = thingGroups === undefined ? [iotArn('thing/*')] : [];
-    const thingActions = [
-      'iot:CreateThing',
-      'iot:DescribeThing',
-      'iot:UpdateThing',
-      'iot:AttachThingPrincipal',
-      'iot:ListThingPrincipals',
-      'iot:ListThingGroupsForThing',
-      'iot:AddThingToThingGroup',
-      'iot:UpdateThingGroupsForThing',
-    ];
-
-    const statements = [
-      ...(anyThing.length > 0 ? [new PolicyStatement({ sid: 'Things', actions: thingActions, resources: anyThing })] : []),
+    // The same decision the layout checked in validate: the lists stay inline while the role's inline policy holds them.
+    const laid = provisioningRolePolicies(props);
+    if (!laid.ok) throw new Error(`ProvisioningRole ${this.node.path}: ${laid.reason}`);
+    const { listedInline, listedManaged, thingGroups } = laid.policies;
+    const { fixed } = provisioningRoleStatements(props);
+    const statement = (s: RoleStatement) =>
       new PolicyStatement({
-        sid: 'FleetGroupsAndTypes',
-        actions: ['iot:AddThingToThingGroup', 'iot:UpdateThingGroupsForThing', 'iot:DescribeThingGroup', 'iot:DescribeThingType'],
-        resources: [...groups, ...types],
-      }),
-      new PolicyStatement({
-        sid: 'Certificates',
-        actions: [
-          'iot:DescribeCertificate',
-          'iot:UpdateCertificate',
-          'iot:ListPrincipalThings',
-          'iot:ListAttachedPolicies',
-          'iot:AttachPolicy',
-          'iot:AttachPrincipalPolicy',
-        ],
-        resources: [anyCert],
-      }),
-      new PolicyStatement({
-        sid: 'FleetPolicies',
-        actions: ['iot:GetPolicy', 'iot:AttachPolicy', 'iot:AttachPrincipalPolicy', 'iot:ListPolicyPrincipals', 'iot:ListTargetsForPolicy'],
-        resources: policies,
-      }),
-      new PolicyStatement({
-        sid: 'Registration',
-        actions: [
-          'iot:RegisterThing',
-          'iot:RegisterCertificate',
-          'iot:ListPrincipalPolicies',
-          ...(props.issueCertificates === true ? ['iot:CreateCertificateFromCsr'] : []),
-        ],
-        resources: ['*'],
-      }),
-    ];
+        ...(s.sid !== undefined ? { sid: s.sid } : {}),
+        actions: [...s.actions],
+        resources: s.resources.map((r) => (r === '*' ? '*' : iotArn(r))),
+      });
+    // In this order; the fleets' groups, types and policies only while they fit inline.
+    const order = ['Things', 'FleetGroupsAndTypes', 'Certificates', 'FleetPolicies', 'Registration'];
+    const statements = [...fixed, ...listedInline].sort((a, b) => order.indexOf(a.sid ?? '') - order.indexOf(b.sid ?? '')).map(statement);
     this.role = new Role(this, 'Role', {
       description: 'AWS IoT provisioning of iotkit fleets',
       assumedBy: new ServicePrincipal('iot.amazonaws.com', { conditions: serviceTrustConditions('iot') }),
       inlinePolicies: { Provisioning: new PolicyDocument({ statements }) },
     });
+    listedManaged.forEach((part, i) => {
+      this.role.addManagedPolicy(
+        new ManagedPolicy(this, `Fleets${i + 1}`, {
+          description: `iotkit: the fleet thing groups, types and policies provisioning may use (part ${i + 1} of ${listedManaged.length})`,
+          statements: part.map(statement),
+        }),
+      );
+    });
     (thingGroups ?? []).forEach((names, i) => {
       this.role.addManagedPolicy(
         new ManagedPolicy(this, `Things${i + 1}`, {
           description: `iotkit: the enumerated things provisioning may create or change (part ${i + 1} of ${thingGroups?.length ?? 0})`,
-          statements: [new PolicyStatement({ actions: thingActions, resources: names.map((n) => iotArn(`thing/${n}`)) })],
+          statements: [new PolicyStatement({ actions: [...PROVISIONING_THING_ACTIONS], resources: names.map((n) => iotArn(`thing/${n}`)) })],
         }),
       );
     });

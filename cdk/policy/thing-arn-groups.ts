@@ -8,7 +8,8 @@ const MANAGED_POLICY_BUDGET = 5600;
 /** IAM's default quota of managed policies per role. */
 export const MAX_MANAGED_POLICIES = 10;
 /** Worst-case length of `arn:<partition>:iot:<region>:<account>:` once CloudFormation resolves it. */
-const ARN_PREFIX_WORST = 'arn:aws-us-gov:iot:ap-southeast-5:123456789012:'.length;
+export const WORST_IOT_ARN_PREFIX = 'arn:aws-us-gov:iot:ap-southeast-5:123456789012:';
+const ARN_PREFIX_WORST = WORST_IOT_ARN_PREFIX.length;
 
 /**
  * The enumerated things' ARNs split into managed-policy-sized groups, or

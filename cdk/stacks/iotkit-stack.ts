@@ -92,10 +92,6 @@ export class IotkitStack extends IotkitBaseStack {
     const authorities = new Construct(this, 'Authorities');
     for (const a of layout.authorities) {
       const scope = new Construct(authorities, constructIdOf(a.authority));
-      // targets.aws.onlyEnumeratedDevices: the provisioning role may only create or change the things the spec lists for this CA's fleets.
-      const thingNames = layout.onlyEnumeratedDevices
-        ? plan.fleets.filter((f) => a.fleets.includes(f.name)).flatMap((f) => f.devices.map((d) => d.id))
-        : undefined;
       const members: ProvisionedFleet[] = a.fleets.map((f) => ({
         fleet: f,
         thingName: fleetThingName(plan, f),
@@ -106,12 +102,8 @@ export class IotkitStack extends IotkitBaseStack {
         return i === undefined ? [] : [i.identity, i.policy];
       });
       if (layout.provisioning === 'jitp') {
-        const role = new ProvisioningRole(scope, 'ProvisioningRole', {
-          thingGroupNames: members.map((m) => m.thingName),
-          thingTypeNames: members.map((m) => m.thingName),
-          policyNames: members.flatMap((m) => m.policyNames),
-          ...(thingNames !== undefined ? { thingNames } : {}),
-        });
+        // The layout's names (checked in validate); with targets.aws.onlyEnumeratedDevices, exactly the things the spec lists for this CA's fleets.
+        const role = new ProvisioningRole(scope, 'ProvisioningRole', a.provisioningRole);
         const ca = new CertificateAuthority(scope, 'Ca', {
           registrations: a.registrations,
           templateBody: jitpTemplateBody(plan.name, members),
@@ -122,13 +114,7 @@ export class IotkitStack extends IotkitBaseStack {
       } else {
         const templateNames = a.fleets.map((f) => provisioningTemplateName(plan, f));
         const claimName = claimPolicyName(plan, a.authority);
-        const role = new ProvisioningRole(scope, 'ProvisioningRole', {
-          thingGroupNames: members.map((m) => m.thingName),
-          thingTypeNames: members.map((m) => m.thingName),
-          policyNames: [...members.flatMap((m) => m.policyNames), claimName],
-          issueCertificates: true,
-          ...(thingNames !== undefined ? { thingNames } : {}),
-        });
+        const role = new ProvisioningRole(scope, 'ProvisioningRole', a.provisioningRole);
         const templates = members.map(
           (m, i) =>
             new FleetProvisioningTemplate(scope, `Template${m.fleet}`, {
@@ -152,10 +138,8 @@ export class IotkitStack extends IotkitBaseStack {
     new IotLogging(this, 'Logging', { logLevel: layout.logLevel });
     if (layout.audit) new DeviceDefenderAudit(this, 'Audit', { scheduledAuditName: `iotkit-${plan.name}-daily` });
 
-    if (layout.devicesStacks.length > 0) {
-      const enumerated = plan.fleets.filter((f) => f.devices.length > 0).map((f) => fleetThingName(plan, f.name));
-      const thingNames = plan.fleets.flatMap((f) => f.devices.map((d) => d.id));
-      const provider = new FleetMembershipProvider(this, 'FleetMembership', { thingGroupNames: enumerated, thingTypeNames: enumerated, thingNames });
+    if (layout.membershipRole !== undefined) {
+      const provider = new FleetMembershipProvider(this, 'FleetMembership', layout.membershipRole);
       this.membershipServiceToken = provider.serviceToken;
     }
   }

@@ -41,10 +41,60 @@ export const PUBSUB_MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 /** Attributes the bridge stamps on every device-to-cloud message (the dead-letter reason only on dead letters). */
 const STAMPED = [BRIDGE_ATTRIBUTES.device, BRIDGE_ATTRIBUTES.topic, BRIDGE_ATTRIBUTES.mqttTopic, BRIDGE_ATTRIBUTES.qos];
 
+/** Pub/Sub resource limit: 10,000 subscriptions per project (attached or detached; not a quota that can be raised). */
+export const PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT = 10_000;
+
 /** A forwarding rule lists at most 5 ports. */
 export const MAX_FORWARDED_PORTS = 5;
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** A Pub/Sub subscription the GCP program creates: its id, what it is for, and the spec path that makes it. */
+export interface GcpSubscriptionClaim {
+  readonly path: string;
+  readonly owner: string;
+  readonly key: string;
+  /** A route's subscription to one of its sinks (its id is checked with the spec, lib/validate/cloud-limits.ts). */
+  readonly route: boolean;
+}
+
+/** Every subscription the GCP program creates for `plan` on `shards` broker shards (components/*: one entry per resource). */
+export function gcpSubscriptions(plan: Plan, shards: number): GcpSubscriptionClaim[] {
+  const names = gcpNames(plan.name, 'x');
+  const subscriptions: GcpSubscriptionClaim[] = [
+    { path: 'name', owner: "the kit's dead-letter subscription", key: names.deadLetterSubscription, route: false },
+    { path: 'name', owner: "the kit's bridge dead-letter subscription", key: names.bridgeDeadLetterSubscription, route: false },
+  ];
+  for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
+    const path = joinPath('topics', t.name);
+    for (let shard = 0; shard < shards; shard++)
+      subscriptions.push({
+        path,
+        owner: `the command subscription of ${path} on shard ${shard}`,
+        key: gcpCommandSubscriptionId(plan.name, t.name, shard),
+        route: false,
+      });
+  }
+  for (const { route, sink } of republishPairs(plan)) {
+    for (let shard = 0; shard < shards; shard++) {
+      subscriptions.push({
+        path: routePath(route, 'name'),
+        owner: `the republish subscription of route "${route.name}" to sink "${sink.name}" on shard ${shard}`,
+        key: gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard),
+        route: false,
+      });
+    }
+  }
+  for (const { route, sink } of routeSubscriptions(plan)) {
+    subscriptions.push({
+      path: routePath(route, 'name'),
+      owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
+      key: gcpSubscriptionId(plan.name, route.name, sink.name),
+      route: true,
+    });
+  }
+  return subscriptions;
+}
 
 export function checkGcpPlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
@@ -62,39 +112,24 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   const shards = Number.isInteger(requested) && requested >= MIN_SHARDS && requested <= MAX_SHARDS ? requested : TARGET_DEFAULTS.gcp.brokerInstances;
   const names = gcpNames(plan.name, 'x');
 
-  // Every subscription id the program creates, with what it is for: ids join names with "-", so two different pairs can make one id.
-  const subscriptions: Array<{ path: string; owner: string; key: string }> = [
-    { path: 'name', owner: "the kit's dead-letter subscription", key: names.deadLetterSubscription },
-    { path: 'name', owner: "the kit's bridge dead-letter subscription", key: names.bridgeDeadLetterSubscription },
-  ];
-  for (const t of plan.topics.filter((x) => x.direction === 'cloud-to-device')) {
-    const path = joinPath('topics', t.name);
-    for (let shard = 0; shard < shards; shard++)
-      subscriptions.push({ path, owner: `the command subscription of ${path} on shard ${shard}`, key: gcpCommandSubscriptionId(plan.name, t.name, shard) });
-  }
-  for (const { route, sink } of republishPairs(plan)) {
-    for (let shard = 0; shard < shards; shard++) {
-      subscriptions.push({
-        path: routePath(route, 'name'),
-        owner: `the republish subscription of route "${route.name}" to sink "${sink.name}" on shard ${shard}`,
-        key: gcpRepublishSubscriptionId(plan.name, route.name, sink.name, shard),
-      });
-    }
-  }
+  const subscriptions = gcpSubscriptions(plan, shards);
   // Pub/Sub ids only this program derives (route subscription ids are checked with the spec, lib/validate/cloud-limits.ts).
-  for (const { path, key } of [{ path: 'name', key: gcpBridgeDeadLetterTopicId(plan.name) }, ...subscriptions]) {
+  for (const { path, key } of [{ path: 'name', key: gcpBridgeDeadLetterTopicId(plan.name) }, ...subscriptions.filter((x) => !x.route)]) {
     if (!GCP_PUBSUB_ID.test(key))
       error(path, `Pub/Sub id "${key}" must start with a letter, hold 3 to 255 of letters, digits and -_.~+% and not start with "goog"`);
   }
-  for (const { route, sink } of routeSubscriptions(plan)) {
-    subscriptions.push({
-      path: routePath(route, 'name'),
-      owner: `the subscription of route "${route.name}" to sink "${sink.name}"`,
-      key: gcpSubscriptionId(plan.name, route.name, sink.name),
-    });
-  }
   for (const { claim, previous } of duplicateClaims(subscriptions))
     error(claim.path, `${claim.owner} gets the Pub/Sub subscription id "${claim.key}", which ${previous.owner} already has: rename the route or the sink`);
+  if (subscriptions.length > PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT) {
+    // Name the part of the spec that makes most of them: route subscriptions, or per-shard command and republish ones.
+    const routeCount = subscriptions.filter((x) => x.route).length;
+    const perShard = subscriptions.length - routeCount - 2;
+    const at = routeCount >= perShard ? 'routes' : joinPath('targets', 'gcp', 'brokerInstances');
+    error(
+      at,
+      `the GCP program would create ${subscriptions.length} Pub/Sub subscriptions (${routeCount} for routes and their sinks, ${perShard} for commands and republishing on ${shards} broker shards, 2 for dead letters): Pub/Sub allows ${PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT} per project. Route to fewer sinks, use fewer routes or broker shards, or split the spec over several GCP projects`,
+    );
+  }
 
   if (!LABEL_VALUE.test(plan.name)) error('name', `"${plan.name}" is not a valid GCP label value (at most 63 lowercase letters, digits, "_" and "-")`);
   for (const id of [names.pushServiceAccount, names.brokerServiceAccount(shards - 1)]) {

@@ -68,20 +68,20 @@ const all =
   (s: Loose) =>
     changes.forEach((c) => c(s));
 
-/** name, the spec change, and the path a refusal names (undefined: accepted). */
+/**
+ * name, the spec change, and the path a refusal names (undefined: accepted).
+ * One refusal per part of the spec that can fill the script, and accepted
+ * specs below it; 60 routes with 4,096-character filters (150 KB of script)
+ * are accepted and synthesized below. Each variant costs a second or two of
+ * compiling and compressing: the list is the class, not every size.
+ */
 const VARIANTS: Array<[string, (s: Loose) => void, string | undefined]> = [
   ["4 routes with 4,096-character filters (the fuzzer's repro)", routes(4, 4096), undefined],
-  ['60 routes with 4,096-character filters', routes(60, 4096), undefined],
   ['120 routes with 4,096-character filters', routes(120, 4096), 'routes'],
-  ['2,000 routes with short filters', routes(2000, 40), undefined],
-  ['1,000 devices receiving commands', devices(1000), undefined],
   ['3,000 devices receiving commands', devices(3000), 'fleets'],
-  ['300 topics', topics(300), undefined],
   ['1,500 topics', topics(1500), 'topics'],
-  ['a payload schema of 1,000 properties', schema(1000, 60), undefined],
   ['a payload schema of 600 properties with 600-character names', schema(600, 600), 'topics.telemetry.schema'],
   ['some of everything, each part well below the limit', all(routes(15, 4096), devices(300), topics(100), schema(500, 60)), undefined],
-  ['some of everything, past the limit, mostly routes', all(routes(70, 4096), devices(300), topics(100), schema(500, 60)), 'routes'],
 ];
 
 function planOf(document: Loose): Plan {

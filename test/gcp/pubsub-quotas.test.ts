@@ -64,8 +64,8 @@ test.each([
   }
 });
 
-test('the check counts exactly the subscriptions the program creates (examples with commands and republish sinks, a generated spec)', async () => {
-  const plans = [compileSpecFile(EXAMPLES.transportation).plan, compileSpecFile(EXAMPLES['industrial-plant']).plan, planOf(specOf(20, 3, 2, 3))];
+test('the check counts exactly the subscriptions the program creates (an example with commands and republish sinks, a generated spec with fan-out)', async () => {
+  const plans = [compileSpecFile(EXAMPLES.transportation).plan, planOf(specOf(20, 3, 2, 3))];
   for (const plan of plans) {
     const shards = plan.targets.gcp?.brokerInstances ?? 2;
     const { graph } = await synthesizeGcp(plan);

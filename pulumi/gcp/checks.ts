@@ -44,6 +44,9 @@ const STAMPED = [BRIDGE_ATTRIBUTES.device, BRIDGE_ATTRIBUTES.topic, BRIDGE_ATTRI
 /** Pub/Sub resource limit: 10,000 subscriptions per project (attached or detached; not a quota that can be raised). */
 export const PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT = 10_000;
 
+/** Cloud Storage refuses bucket names that start with "goog" or hold "google" or a close misspelling ("g00gle"). */
+const GOOGLE_IN_BUCKET = /^goog|g[o0][o0]g[l1]e/;
+
 /** A forwarding rule lists at most 5 ports. */
 export const MAX_FORWARDED_PORTS = 5;
 
@@ -146,6 +149,12 @@ export function checkGcpPlan(plan: Plan): Problem[] {
       // The bucket's random suffix is the same for every sink of a stack: the part before it decides.
       key: sink.kind === 'archive' ? `bucket ${gcpNames(plan.name, '').bucket(sink.name).replace(/-$/, '')}` : `BigQuery table ${bigQueryTableId(sink.name)}`,
     }));
+  const bucketPrefix = gcpNames(plan.name, '').bucket('').replace(/-$/, '');
+  if (GOOGLE_IN_BUCKET.test(bucketPrefix) && stores.some((x) => x.key.startsWith('bucket ')))
+    error(
+      'name',
+      `"${plan.name}" holds "google" or a close misspelling, which Cloud Storage refuses in a bucket name, and the bucket of every archive sink starts with it ("${bucketPrefix}<sink>-<suffix>"): rename the spec, or give the archive sinks existing buckets (sinks.<s>.existing.gcp)`,
+    );
   for (const { claim, previous } of duplicateClaims(stores))
     error(joinPath('sinks', claim.sink), `sinks "${previous.sink}" and "${claim.sink}" map to the same ${claim.key}: rename one`);
   for (const sink of gcpSinks(plan)) {
@@ -161,7 +170,8 @@ export function checkGcpPlan(plan: Plan): Problem[] {
       } else {
         const bucket = gcpNames(plan.name, 'abcdef').bucket(sink.name);
         // Cloud Storage refuses names that start with "goog" or hold "google" or a close misspelling ("g00gle").
-        if (/^goog|g[o0][o0]g[l1]e/.test(bucket))
+        // When the spec name alone does, it is refused once at name (below), not at every archive sink.
+        if (GOOGLE_IN_BUCKET.test(bucket) && !GOOGLE_IN_BUCKET.test(gcpNames(plan.name, '').bucket('')))
           error(
             at,
             `the bucket name derived from spec and sink name ("${gcpNames(plan.name, '').bucket(sink.name)}" and a 6-character suffix) starts with "goog" or holds "google", which Cloud Storage refuses: rename the sink or the spec`,

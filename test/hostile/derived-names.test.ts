@@ -127,8 +127,48 @@ describe('GCP bucket names: no "goog" prefix, no "google" or close misspelling',
       // Once, at the name: every Pub/Sub id and bucket name starts with it (test/validate/refused-name-cascade.test.ts).
       'name: "goog-home" starts with "goog", which Pub/Sub refuses at the start of an id',
     ],
-    ['a spec named my-google', (s: Loose) => (s.name = 'my-google'), 'holds "google", which Cloud Storage refuses'],
+    ['a spec named my-google', (s: Loose) => (s.name = 'my-google'), 'name: "my-google" holds "google" or a close misspelling, which Cloud Storage refuses'],
   ])('%s', (title, change, expected) => refusedOn(gcpOnly, title, change, expected));
+});
+
+describe('a spec name holding "google" (or g00gle): one problem at name, not one per archive sink', () => {
+  const archives = (count: number) => (s: Loose) => {
+    for (let i = 0; i < count; i++) s.sinks[`store${i}`] = { kind: 'archive' };
+    s.routes[0].to = [...s.routes[0].to, ...Array.from({ length: count }, (_, i) => `store${i}`)];
+  };
+  const problemLines = (stderr: string) => stderr.split('\n').filter((l) => /^\s+\S+: /.test(l) && !/^\s+warning/.test(l));
+
+  test.each([
+    ['my-google', 1],
+    ['my-google', 4],
+    ['g00gle-home', 3],
+    ['home-goog1e', 2],
+  ])('%s with %i more archive sinks', async (name, count) => {
+    const run = await validate(`google-name-${name}-${count}`, (s) => {
+      s.name = name;
+      archives(count)(s);
+    });
+    expectRefused(run, `name: "${name}" holds "google" or a close misspelling, which Cloud Storage refuses in a bucket name`);
+    expect(problemLines(run.stderr).filter((l) => /Cloud Storage/.test(l))).toHaveLength(1);
+  });
+
+  test('a sink name holding google is still refused at that sink', async () => {
+    const run = await validate('google-sink', (s) => {
+      archives(2)(s);
+      s.sinks.google = { kind: 'archive' };
+      s.routes[0].to.push('google');
+    });
+    expectRefused(run, 'sinks.google: the bucket name');
+    expect(problemLines(run.stderr).filter((l) => /Cloud Storage/.test(l))).toHaveLength(1);
+  });
+
+  test('with every archive on an existing bucket, the spec name makes no bucket and is accepted', async () => {
+    const run = await validate('google-existing', (s) => {
+      s.name = 'my-google';
+      for (const sink of Object.values(s.sinks) as Loose[]) if (sink.kind === 'archive') sink.existing = { ...sink.existing, gcp: 'my-bucket' };
+    });
+    expect(run.stderr).not.toMatch(/Cloud Storage/);
+  });
 });
 
 test('archive retention past 99,999 days is refused (1e300 reached every template)', async () => {

@@ -50,6 +50,7 @@ import {
 import { concreteIotArnPrefix } from './policy/iot-policy';
 import { deviceGrants, packGrants, type PolicyGrant } from './policy/device-policy-document';
 import { mapAwsSink, type AwsSinkMapping } from './sink-mapping';
+import { accessLogPolicyBytes, S3_BUCKET_POLICY_MAX_BYTES } from './policy/access-log-policy';
 import { caRegistrations, type CaRegistration } from './provisioning/certificate-modes';
 import { membershipRolePolicies, provisioningRolePolicies, type MembershipRoleNames, type ProvisioningRoleNames } from './policy/role-policies';
 
@@ -256,6 +257,15 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     }
   }
 
+  // Every bucket the kit creates logs into one access-log bucket, whose policy gets a statement per bucket.
+  const loggingSinks = [...sinks].filter(([, m]) => (m.kind === 'archive' || m.kind === 'warehouse') && m.mode === 'create').map(([name]) => name);
+  const accessLogPolicy = accessLogPolicyBytes(loggingSinks);
+  if (accessLogPolicy > S3_BUCKET_POLICY_MAX_BYTES) {
+    error(
+      'sinks',
+      `the ${loggingSinks.length} archive and warehouse sinks the kit creates buckets for on AWS all log into one access-log bucket, whose policy would be about ${accessLogPolicy} bytes (one statement per bucket): S3 allows ${S3_BUCKET_POLICY_MAX_BYTES}. Declare fewer of them, give some an existing bucket (sinks.<s>.existing.aws), or split the spec`,
+    );
+  }
   const devicesStacks = layoutDevices(plan, policies);
   let membershipRole: MembershipRoleNames | undefined;
   let membershipManaged = 0;

@@ -13,6 +13,7 @@ import { checkAwsPlan } from '../../cdk/checks';
 import { CFN_MAX_OUTPUTS_PER_STACK, layoutAwsPlan, ruleTemplateBytes, SAFE_TEMPLATE_BYTES } from '../../cdk/layout';
 import { IAM_INLINE_POLICY_CHARS, IAM_MANAGED_POLICY_CHARS, membershipRolePolicies, provisioningRolePolicies } from '../../cdk/policy/role-policies';
 import { synthesizeAwsTemplates } from '../../cdk/synth';
+import { accessLogPolicyBytes } from '../../cdk/policy/access-log-policy';
 import { smallSpec, type LooseSpec } from '../helpers/fixtures';
 import { CA_PEM_GATEWAYS } from './helpers';
 import * as fs from 'node:fs';
@@ -236,5 +237,67 @@ describe('template bytes', () => {
     const where = (l: typeof before) => new Map(l.rulesStacks.flatMap((s) => s.rules.map((r) => [r.route.name, s.bucket] as const)));
     const a = where(after);
     for (const [route, bucket] of where(before)) expect(a.get(route)).toBe(bucket);
+  });
+});
+
+describe('the access-log bucket policy: a statement per bucket the kit creates, S3 takes 20,480 bytes', () => {
+  /** `created` archive/warehouse sinks with buckets of ours, `existing` on buckets of the user's (they log elsewhere), names of `nameLength`. */
+  function sinksSpec(created: number, existing: number, nameLength: number): { spec: LooseSpec; dir: string } {
+    return smallSpec('q', { aws: { region: 'us-gov-west-1' } }, (spec) => {
+      spec.sinks = {};
+      const names: string[] = [];
+      for (let i = 0; i < created + existing; i++) {
+        const name = `s${i}`.padEnd(nameLength, 'x');
+        names.push(name);
+        spec.sinks[name] =
+          i < created ? { kind: i % 2 === 0 ? 'archive' : 'warehouse' } : { kind: 'archive', existing: { aws: `arn:aws-us-gov:s3:::user-bucket-${i}` } };
+      }
+      spec.routes = [
+        { name: 'all', from: 'telemetry', to: names.slice(0, 10) },
+        ...names.slice(10).map((n, i) => ({ name: `r${i}`, from: 'telemetry', to: [n] })),
+      ];
+    });
+  }
+  const refusal = (plan: Plan) => errorsOf(plan).filter((p) => /access-log bucket/.test(p.message));
+
+  test.each([
+    [10, 0, 2, false],
+    [40, 0, 40, false],
+    [48, 0, 2, false],
+    [56, 0, 2, true],
+    [60, 0, 2, true],
+    [48, 30, 2, false],
+    [30, 0, 40, false],
+    [54, 0, 40, true],
+  ])('%i created and %i existing bucket sinks, names of %i: refused %s', (created, existing, nameLength, refused) => {
+    const plan = planOf(sinksSpec(created, existing, nameLength));
+    const found = refusal(plan);
+    if (refused)
+      expect(found).toEqual([expect.objectContaining({ path: 'sinks', message: expect.stringContaining(`the ${created} archive and warehouse sinks`) })]);
+    else expect(found).toEqual([]);
+  });
+
+  test('the estimate is never under the synthesized policy, resolved with the longest ARNs (calibration)', () => {
+    const plan = planOf(sinksSpec(6, 1, 40));
+    const [main] = synthesizeAwsTemplates(plan).map(
+      (t) => JSON.parse(t.text) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> },
+    );
+    const policies = Object.entries(main.Resources).filter(([id, r]) => r.Type === 'AWS::S3::BucketPolicy' && id.startsWith('AccessLogs'));
+    expect(policies).toHaveLength(1);
+    const document = policies[0][1].Properties.PolicyDocument as { Statement: unknown[] };
+    expect(document.Statement).toHaveLength(2 + 6);
+    // Every token (a bucket's ARN, the account) resolved at its longest.
+    const resolved = JSON.stringify(document, (_key, value: unknown) => {
+      if (value !== null && typeof value === 'object' && 'Fn::GetAtt' in value) return `arn:aws-iso-b:s3:::${'b'.repeat(63)}`;
+      if (value !== null && typeof value === 'object' && 'Ref' in value) return '123456789012';
+      if (value !== null && typeof value === 'object' && 'Fn::Join' in value) {
+        const [sep, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+        return parts.map((p) => (typeof p === 'string' ? p : `arn:aws-iso-b:s3:::${'b'.repeat(63)}`)).join(sep);
+      }
+      return value;
+    });
+    const sinks = Object.keys(plan.sinks.filter((s) => !s.existing.aws).reduce((o, s) => ({ ...o, [s.name]: 1 }), {}));
+    expect(accessLogPolicyBytes(sinks)).toBeGreaterThanOrEqual(Buffer.byteLength(resolved));
+    expect(accessLogPolicyBytes(sinks)).toBeLessThan(Buffer.byteLength(resolved) * 1.1);
   });
 });

@@ -20,6 +20,10 @@ import { quotedSome } from '../../lib/topic/prose';
 /** Throughput units an Event Grid namespace may have (https://learn.microsoft.com/azure/event-grid/quotas-limits). */
 export const MAX_EVENT_GRID_THROUGHPUT_UNITS = 40;
 
+/** Azure DPS default quotas per instance (Azure subscription and service limits, IoT Hub DPS): adjustable on request. */
+export const DPS_DEFAULT_MAX_CA_CERTIFICATES = 25;
+export const DPS_DEFAULT_MAX_ENROLLMENT_GROUPS = 100;
+
 export function checkAzurePlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
@@ -145,6 +149,20 @@ export function checkAzurePlan(plan: Plan): Problem[] {
           `a DPS enrollment group references at most ${MAX_CA_REFERENCES} CA certificates (primary and secondary), fleet "${fleet.name}" would need ${ca.certificates.length}`,
         );
       }
+    }
+    // DPS quotas that grow with the spec: adjustable by a support request, so a warning rather than a refusal.
+    const caCertificates = plan.authorities.reduce((n, a) => n + a.certificates.length, 0);
+    if (caCertificates > DPS_DEFAULT_MAX_CA_CERTIFICATES) {
+      warning(
+        'certificateAuthorities',
+        `the provisioning service gets ${caCertificates} CA certificates (every certificate of every authority), over DPS's default quota of ${DPS_DEFAULT_MAX_CA_CERTIFICATES} per instance: deploying fails unless Microsoft raised it for your subscription (a support request), or use fewer CA certificates`,
+      );
+    }
+    if (plan.fleets.length > DPS_DEFAULT_MAX_ENROLLMENT_GROUPS) {
+      warning(
+        'fleets',
+        `each fleet is one DPS enrollment group, ${plan.fleets.length} in all, over DPS's default quota of ${DPS_DEFAULT_MAX_ENROLLMENT_GROUPS} X.509 enrollment groups per instance: creating the groups fails unless Microsoft raised it for your subscription (a support request), or merge fleets`,
+      );
     }
   }
 

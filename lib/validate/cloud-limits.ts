@@ -19,6 +19,10 @@ export const AWS_MAX_ACTIONS_PER_RULE = 10;
 /** Azure IoT Hub (paid tiers): at most 100 routes and 10 custom endpoints. */
 export const AZURE_MAX_ROUTES = 100;
 export const AZURE_MAX_CUSTOM_ENDPOINTS = 10;
+/** Event Hubs Standard: at most 10 event hubs per namespace (the kit puts its stream sinks in one). */
+export const AZURE_MAX_EVENT_HUBS = 10;
+/** Event Grid namespaces: at most 500 event subscriptions per namespace topic. */
+export const AZURE_MAX_EVENT_SUBSCRIPTIONS_PER_TOPIC = 500;
 /** Pub/Sub subscription filters: at most 256 bytes. */
 export const GCP_MAX_FILTER_BYTES = 256;
 
@@ -47,10 +51,19 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
 
   if (plan.clouds.includes('azure')) {
     const azureSinks = plan.sinks.filter((s) => s.clouds.includes('azure'));
-    if (azureSinks.length > AZURE_MAX_CUSTOM_ENDPOINTS) {
+    const eventGrid = spec.targets.azure?.broker === 'eventgrid';
+    if (!eventGrid && azureSinks.length > AZURE_MAX_CUSTOM_ENDPOINTS) {
       problems.error(
         'sinks',
         `Azure IoT Hub allows at most ${AZURE_MAX_CUSTOM_ENDPOINTS} custom endpoints, the spec needs ${azureSinks.length} (one per sink on Azure): share sinks or set sinks.<name>.clouds`,
+      );
+    }
+    // Event Grid mode has no IoT Hub endpoints; the stream sinks the kit creates are event hubs of one Standard namespace.
+    const createdHubs = azureSinks.filter((s) => s.kind === 'stream' && s.existing.azure === undefined);
+    if (eventGrid && createdHubs.length > AZURE_MAX_EVENT_HUBS) {
+      problems.error(
+        'sinks',
+        `the ${createdHubs.length} stream sinks on Azure are event hubs of one Event Hubs Standard namespace, which holds at most ${AZURE_MAX_EVENT_HUBS}: share sinks, give some an existing event hub (sinks.<name>.existing.azure) or set sinks.<name>.clouds`,
       );
     }
     for (const sink of azureSinks) {
@@ -70,10 +83,18 @@ export function checkCloudLimits(spec: Spec, plan: Plan, problems: ProblemList):
           );
       }
     }
-    if (routeCount > AZURE_MAX_ROUTES) {
+    if (!eventGrid && routeCount > AZURE_MAX_ROUTES) {
       problems.error(
         'routes',
         `Azure IoT Hub allows at most ${AZURE_MAX_ROUTES} routes, the spec needs ${routeCount} (one per route and sink on Azure, plus targets.azure.builtInEvents)`,
+      );
+    }
+    // Event Grid mode: one event subscription per route and sink, all on the namespace's routing topic.
+    const subscriptions = plan.routes.reduce((n, route) => n + sinksOn('azure', route.to).length, 0);
+    if (eventGrid && subscriptions > AZURE_MAX_EVENT_SUBSCRIPTIONS_PER_TOPIC) {
+      problems.error(
+        'routes',
+        `Azure Event Grid allows at most ${AZURE_MAX_EVENT_SUBSCRIPTIONS_PER_TOPIC} event subscriptions per namespace topic, the spec needs ${subscriptions} (one per route and sink on Azure, all on the routing topic): use fewer routes or sinks on Azure`,
       );
     }
   }

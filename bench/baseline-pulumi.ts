@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { resourceKey, type GraphResource, type JsonValue, type ResourceGraph } from '../pulumi/shared/graph';
-import { quietPromiseTraces, type MockCloud } from '../pulumi/shared/mock-runner';
+import { quietPromiseTraces, withoutAliases, type MockCloud } from '../pulumi/shared/mock-runner';
 
 type ResourceClass = new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     return cloud.newResource(a);
   };
   await pulumi.runtime.setMocks({ newResource, call: (a) => cloud.call(a) }, project, stack, false);
-  // The same conditions as the kit's mock runner (pulumi/shared/mock-runner.ts): no formatting of the SDK's per-promise traces.
+  // The same conditions as the kit's mock runner (pulumi/shared/mock-runner.ts): no formatting of the SDK's per-promise
+  // traces, and no aliases to turn into URNs (withoutAliases on every resource below).
   quietPromiseTraces();
 
   const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as ResourceGraph;
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
         if (d === undefined) throw new Error(`${key}: dependsOn ${k} is not in the graph`);
         return declare(d);
       });
-      resource = new Class(r.name, inputs, { parent, ...(dependsOn.length > 0 ? { dependsOn } : {}) });
+      resource = new Class(r.name, inputs, { parent, transformations: [withoutAliases], ...(dependsOn.length > 0 ? { dependsOn } : {}) });
     }
     created.set(key, resource);
     return resource;

@@ -55,6 +55,8 @@ import { caRegistrations, type CaRegistration } from './provisioning/certificate
 import { membershipRolePolicies, provisioningRolePolicies, type MembershipRoleNames, type ProvisioningRoleNames } from './policy/role-policies';
 
 /** The margin under CloudFormation's 500 resources per stack that a stack may use. */
+/** AWS IoT's default quota of topic rules per account and region (adjustable through Service Quotas). */
+export const AWS_DEFAULT_MAX_TOPIC_RULES = 1000;
 export const SAFE_RESOURCES_PER_STACK = 400;
 export const CFN_MAX_RESOURCES_PER_STACK = 500;
 export const CFN_MAX_OUTPUTS_PER_STACK = 200;
@@ -257,6 +259,14 @@ export function layoutAwsPlan(plan: Plan): { layout: AwsLayout; issues: LayoutIs
     }
   }
 
+  // An adjustable quota: a warning, not a refusal (docs/performance.md).
+  if (rules.length > AWS_DEFAULT_MAX_TOPIC_RULES) {
+    issues.push({
+      path: 'routes',
+      message: `the spec makes ${rules.length} AWS IoT topic rules (one per route with a sink on AWS), over AWS IoT's default quota of ${AWS_DEFAULT_MAX_TOPIC_RULES} per account and region: deploying fails unless the quota was raised (Service Quotas, "Topic rules per account"), or route fewer topics on AWS`,
+      severity: 'warning',
+    });
+  }
   // Every bucket the kit creates logs into one access-log bucket, whose policy gets a statement per bucket.
   const loggingSinks = [...sinks].filter(([, m]) => (m.kind === 'archive' || m.kind === 'warehouse') && m.mode === 'create').map(([name]) => name);
   const accessLogPolicy = accessLogPolicyBytes(loggingSinks);

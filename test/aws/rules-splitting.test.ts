@@ -38,9 +38,10 @@ describe('2,000 routes (layout only)', () => {
   const plan = planOf(spec(2000));
   const { layout, issues } = layoutAwsPlan(plan);
 
-  test('the spec passes the AWS checks: no stack over the margin', () => {
-    expect(issues).toEqual([]);
-    expect(checkAwsPlan(plan)).toEqual([]);
+  test('the spec passes the AWS checks: no stack over the margin; a warning for the default quota of 1,000 rules', () => {
+    const quota = expect.objectContaining({ path: 'routes', severity: 'warning', message: expect.stringContaining('makes 2000 AWS IoT topic rules') });
+    expect(issues).toEqual([quota]);
+    expect(checkAwsPlan(plan)).toEqual([quota]);
     expect(layout.mainStackResources).toBeLessThanOrEqual(SAFE_RESOURCES_PER_STACK);
     for (const s of layout.rulesStacks)
       expect({ stack: s.stackName, ok: s.estimatedResources <= SAFE_RESOURCES_PER_STACK }).toEqual({ stack: s.stackName, ok: true });
@@ -93,10 +94,19 @@ describe('2,000 routes (layout only)', () => {
 
   test('with 10,000 devices too, rules and devices each get their own stacks under the margin', () => {
     const big = layoutAwsPlan(planOf(generateSpec('aws', { routes: 2000, devices: 10000, sinks: 8 }) as LooseSpec));
-    expect(big.issues).toEqual([]);
+    expect(big.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(big.layout.devicesStacks.length).toBeGreaterThan(0);
     for (const s of [...big.layout.rulesStacks, ...big.layout.devicesStacks]) expect(s.estimatedResources).toBeLessThanOrEqual(SAFE_RESOURCES_PER_STACK);
   });
+});
+
+test.each([
+  [1000, false],
+  [1001, true],
+])("%i routes: the warning for AWS IoT's default quota of 1,000 topic rules %s", (routes, warned) => {
+  const quota = layoutAwsPlan(planOf(spec(routes))).issues.filter((i) => /default quota of 1000 per account/.test(i.message));
+  expect(quota).toHaveLength(warned ? 1 : 0);
+  expect(quota.every((i) => i.severity === 'warning' && i.path === 'routes')).toBe(true);
 });
 
 test('small specs keep their rules in the main stack', () => {

@@ -126,11 +126,12 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   if (subscriptions.length > PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT) {
     // Name the part of the spec that makes most of them: route subscriptions, or per-shard command and republish ones.
     const routeCount = subscriptions.filter((x) => x.route).length;
-    const perShard = subscriptions.length - routeCount - 2;
+    const deadLetters = subscriptions.filter((x) => x.path === 'name').length;
+    const perShard = subscriptions.length - routeCount - deadLetters;
     const at = routeCount >= perShard ? 'routes' : joinPath('targets', 'gcp', 'brokerInstances');
     error(
       at,
-      `the GCP program would create ${subscriptions.length} Pub/Sub subscriptions (${routeCount} for routes and their sinks, ${perShard} for commands and republishing on ${shards} broker shards, 2 for dead letters): Pub/Sub allows ${PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT} per project. Route to fewer sinks, use fewer routes or broker shards, or split the spec over several GCP projects`,
+      `the GCP program would create ${subscriptions.length} Pub/Sub subscriptions (${routeCount} for routes and their sinks, ${perShard} for commands and republishing on ${shards} broker shards, ${deadLetters} for dead letters): Pub/Sub allows ${PUBSUB_MAX_SUBSCRIPTIONS_PER_PROJECT} per project. Route to fewer sinks, use fewer routes or broker shards, or split the spec over several GCP projects`,
     );
   }
 
@@ -171,7 +172,7 @@ export function checkGcpPlan(plan: Plan): Problem[] {
         const bucket = gcpNames(plan.name, 'abcdef').bucket(sink.name);
         // Cloud Storage refuses names that start with "goog" or hold "google" or a close misspelling ("g00gle").
         // When the spec name alone does, it is refused once at name (below), not at every archive sink.
-        if (GOOGLE_IN_BUCKET.test(bucket) && !GOOGLE_IN_BUCKET.test(gcpNames(plan.name, '').bucket('')))
+        if (GOOGLE_IN_BUCKET.test(bucket) && !GOOGLE_IN_BUCKET.test(bucketPrefix))
           error(
             at,
             `the bucket name derived from spec and sink name ("${gcpNames(plan.name, '').bucket(sink.name)}" and a 6-character suffix) starts with "goog" or holds "google", which Cloud Storage refuses: rename the sink or the spec`,

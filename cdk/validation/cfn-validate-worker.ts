@@ -22,8 +22,8 @@
  * types: `{}`) is started before it is asked, and any other configuration
  * is built when asked, exactly as the plugin would.
  *
- * Only the CLI starts it (cdk/backend.ts, `prepareSynthesis`): tests that
- * synthesize in-process keep the package as jest maps it.
+ * Only the CLI starts it (cdk/backend.ts, `prepareSynthesis`), also when a
+ * test runs the CLI in-process; later synths in that process then use it too.
  * `IOTKIT_VALIDATION_WORKER=0` turns it off.
  */
 import Module from 'node:module';

@@ -18,10 +18,9 @@ import * as path from 'node:path';
 
 /**
  * A module's exports that load on first use: every read goes to `load()`'s
- * result, loaded once. Also what jest maps `typescript` to
- * (test/jest/lazy-typescript.js), where Node's module cache is not used.
+ * result, loaded once.
  */
-export function lazyExports(load: () => object): object {
+function lazyExports(load: () => object): object {
   let real: object | undefined;
   const target = (): object => (real ??= load());
   return new Proxy(

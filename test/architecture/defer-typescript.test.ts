@@ -1,8 +1,9 @@
 /**
  * The CLI's offline Azure and GCP synthesis keeps `@pulumi/pulumi` from
  * compiling TypeScript at load (pulumi/shared/defer-typescript.ts), and any
- * real use of TypeScript still works. In a child process: jest has its own
- * module registry, the stand-in lives in Node's.
+ * real use of TypeScript still works. In a child process: the stand-in must
+ * be in Node's module cache before anything loads the Pulumi SDK, and a jest
+ * worker's process has loaded it already.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';

@@ -9,6 +9,7 @@ import {
   awsRegionProblem,
 } from '../../cdk/regions';
 import { IotkitBaseStack } from '../../cdk/stacks/iotkit-base-stack';
+import { cfnValidatePackagePath } from '../../cdk/validation/cfn-validate-worker';
 
 test('the kit knows every region the installed aws-cdk-lib knows', () => {
   const missing = RegionInfo.regions.map((r) => r.name).filter((r) => !AWS_REGIONS.includes(r));
@@ -55,10 +56,9 @@ test('known regions and malformed names (the schema reports those) give no probl
 });
 
 describe('regions where CloudFormation lacks types the kit deploys', () => {
-  // The validator aws-cdk-lib runs at synth (@aws-cdk/core:validateAgainstDefaultRules), asked directly; under jest
-  // the name maps to test/jest/cfn-validate.js, the worker's one instance of it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- aws-cdk-lib's own dependency, not ours
-  const validator = require('@aws/cloudformation-validate') as CfnValidator;
+  // The validator aws-cdk-lib runs at synth (@aws-cdk/core:validateAgainstDefaultRules), asked directly.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- aws-cdk-lib's own dependency, not ours, resolved from its folder
+  const validator = require(cfnValidatePackagePath()) as CfnValidator;
 
   test("the kit's table is what the validator bundled with the installed aws-cdk-lib says", () => {
     const engine = new validator.CompositeEngine({});

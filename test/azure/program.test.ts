@@ -18,14 +18,15 @@ function value<T>(output: pulumi.Output<T> | T | undefined): Promise<T | undefin
 async function runProgram(config: Record<string, string>): Promise<Program> {
   await pulumi.runtime.setMocks(azureMockCloud, 'iotkit-azure', 'dev', false);
   pulumi.runtime.setAllConfig(config);
-  let program: Program | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after setMocks, inside isolateModules
-    program = require('../../pulumi/azure/app') as Program;
-  });
-  if (program === undefined) throw new Error('program did not load');
-  return program;
+  // The program runs when its module loads: afresh each time, after setMocks (its imports stay cached).
+  const file = require.resolve('../../pulumi/azure/app');
+  delete require.cache[file];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after setMocks, see above
+  return require(file) as Program;
 }
+
+// The test files of a jest worker share the Pulumi SDK: leave no stack config behind.
+afterAll(() => pulumi.runtime.setAllConfig({}));
 
 test('config iotkit:spec (relative to pulumi/azure) and overrides reach the resources and outputs', async () => {
   const spec = path.relative(path.join(__dirname, '..', '..', 'pulumi', 'azure'), EXAMPLES['industrial-plant']);

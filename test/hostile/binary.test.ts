@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bin, expectRefused, spec, tmpDir, writeJson, type Run } from './helpers';
 
-jest.setTimeout(120_000);
+/** The binary runs once per sample, with its start-up (tsx, the backends' registry). */
+const TIMEOUT_MS = 120_000;
 
 const dir = tmpDir();
 
@@ -79,12 +80,16 @@ const SAMPLES: Array<[string, () => string, string[]]> = [
   ],
 ];
 
-test.each(SAMPLES)('%s', (_, make, expected) => {
-  const file = make();
-  const out = path.join(dir, `out-${path.basename(file)}`);
-  const run: Run = bin(['synth', '--spec', file, '--out', out]);
-  // The binary's start-up (tsx, the backends' registry) is in the clock: allow it, then the same checks.
-  expectRefused({ ...run, ms: Math.max(0, run.ms - 25_000) }, ...expected);
-  expect(run.stderr).not.toContain('Require stack');
-  expect(fs.existsSync(out)).toBe(false);
-});
+test.each(SAMPLES)(
+  '%s',
+  (_, make, expected) => {
+    const file = make();
+    const out = path.join(dir, `out-${path.basename(file)}`);
+    const run: Run = bin(['synth', '--spec', file, '--out', out]);
+    // The binary's start-up (tsx, the backends' registry) is in the clock: allow it, then the same checks.
+    expectRefused({ ...run, ms: Math.max(0, run.ms - 25_000) }, ...expected);
+    expect(run.stderr).not.toContain('Require stack');
+    expect(fs.existsSync(out)).toBe(false);
+  },
+  TIMEOUT_MS,
+);

@@ -62,22 +62,19 @@ test("with the engine in the worker, aws-cdk-lib's plugin refuses a template wit
 }, 120_000);
 
 test('not started when turned off, when the CDK validation is off, or when the package is already loaded', async () => {
-  const startedIn = (setUp: string, env: Record<string, string> = {}): Promise<Run> =>
-    inNode(
-      `
-      const worker = require('./cdk/validation/cfn-validate-worker');
-      ${setUp}
-      console.log(JSON.stringify({ started: worker.startCfnValidateWorker(), requests: worker.cfnValidateWorkerRequests() ?? null }));
-    `,
-      env,
-    );
-  const runs = await Promise.all([
-    startedIn('require(worker.cfnValidatePackagePath());'),
-    startedIn('', { IOTKIT_VALIDATION_WORKER: '0' }),
-    startedIn('', { CDK_VALIDATION: 'false' }),
-  ]);
-  for (const run of runs) {
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout.trim())).toEqual({ started: false, requests: null });
-  }
+  // One fresh process, the cases in a row: a refusal leaves nothing started for the next one to see.
+  const run = await inNode(`
+    const worker = require('./cdk/validation/cfn-validate-worker');
+    const startedWith = (name, value) => {
+      process.env[name] = value;
+      try { return worker.startCfnValidateWorker(); } finally { delete process.env[name]; }
+    };
+    const turnedOff = startedWith('IOTKIT_VALIDATION_WORKER', '0');
+    const cdkValidationOff = startedWith('CDK_VALIDATION', 'false');
+    require(worker.cfnValidatePackagePath());
+    const alreadyLoaded = worker.startCfnValidateWorker();
+    console.log(JSON.stringify({ turnedOff, cdkValidationOff, alreadyLoaded, requests: worker.cfnValidateWorkerRequests() ?? null }));
+  `);
+  expect(run.stderr).toBe('');
+  expect(JSON.parse(run.stdout.trim())).toEqual({ turnedOff: false, cdkValidationOff: false, alreadyLoaded: false, requests: null });
 }, 60_000);

@@ -24,6 +24,14 @@ export const MAX_EVENT_GRID_THROUGHPUT_UNITS = 40;
 export const DPS_DEFAULT_MAX_CA_CERTIFICATES = 25;
 export const DPS_DEFAULT_MAX_ENROLLMENT_GROUPS = 100;
 
+/**
+ * Client groups per Event Grid namespace as Microsoft's "MQTT clients and
+ * client groups" article (2023) states them ("Currently, a maximum of 10
+ * client groups per namespace"). The current quotas page could not be read
+ * here, so past it the kit warns and still accepts (docs/limits.md).
+ */
+export const EVENT_GRID_DOCUMENTED_MAX_CLIENT_GROUPS = 10;
+
 export function checkAzurePlan(plan: Plan): Problem[] {
   const problems: Problem[] = [];
   const error = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
@@ -68,6 +76,13 @@ export function checkAzurePlan(plan: Plan): Problem[] {
           break;
         }
       }
+    }
+    // One client group per fleet (pulumi/azure/components/event-grid-mqtt-broker.ts).
+    if (plan.fleets.length > EVENT_GRID_DOCUMENTED_MAX_CLIENT_GROUPS) {
+      warning(
+        'fleets',
+        `each fleet is one Event Grid client group, ${plan.fleets.length} in all; Microsoft documents at most ${EVENT_GRID_DOCUMENTED_MAX_CLIENT_GROUPS} client groups per namespace ("MQTT clients and client groups"): check the namespace's current quota before deploying, or merge fleets`,
+      );
     }
     if (settings.builtInEvents.length > 0) {
       warning(

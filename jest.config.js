@@ -27,6 +27,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // TypeScript through tsx; and timeouts, which the light runner does not have (each test and hook gets 60 s unless it says). See the files.
-  setupFiles: ['<rootDir>/test/jest/typescript.mjs', '<rootDir>/test/jest/timeouts.js'],
+  // TypeScript through tsx; timeouts, which the light runner does not have (each test and hook gets 60 s unless it says);
+  // one CloudFormation-validation engine per configuration and worker. See the files.
+  setupFiles: ['<rootDir>/test/jest/typescript.mjs', '<rootDir>/test/jest/timeouts.js', '<rootDir>/test/jest/cfn-engine-cache.js'],
 };

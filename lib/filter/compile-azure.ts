@@ -94,7 +94,7 @@ export interface AzureConditionOptions {
 export function compileAzureCondition(expr: FilterExpr | undefined, options: AzureConditionOptions = {}): string {
   const oneLevel = (options.levelVariables ?? []).flatMap((v) => [
     test(`${propertyName(v)} <> ''`),
-    ...LEVEL_SEPARATORS.map((c) => test(`NOT CONTAINS(${propertyName(v)}, ${azureString(c)})`)),
+    ...LEVEL_SEPARATORS.map((c) => test(`NOT CONTAINS(${propertyName(v)}, ${azureStringLiteral(c)})`)),
   ]);
   const notSystem = options.firstLevelVariable === undefined ? TRUE : test(`NOT STARTS_WITH(${propertyName(options.firstLevelVariable)}, '$')`);
   const condition = allOf([...oneLevel, notSystem, expr === undefined ? TRUE : build(toNegationNormalForm(expr))]);
@@ -120,7 +120,7 @@ const AZURE_BODY: PayloadDialect = {
   present: (x) => anyOf([test(`${x} <> null`), allOf([test(`NOT IS_DEFINED(${x})`), test(`IS_DEFINED(${x}.${PROBE_KEY})`)])]),
   isString: (x) => `IS_STRING(${x})`,
   isNumber: (x) => `IS_NUMBER(${x})`,
-  string: (text) => azureString(text),
+  string: (text) => azureStringLiteral(text),
   number: (value) => azureNumber(value),
 };
 
@@ -130,8 +130,8 @@ function propertyAtom(atom: Atom, p: string): Condition {
   if (value === null) return op === '=' ? test(`NOT IS_DEFINED(${p})`) : op === '!=' ? test(`IS_DEFINED(${p})`) : FALSE;
   // Properties are strings: any other literal is a type mismatch, unknown in the neutral meaning.
   if (typeof value !== 'string') return FALSE;
-  if (op === '=') return test(`${p} = ${azureString(value)}`);
-  if (op === '!=') return test(`${p} <> ${azureString(value)}`);
+  if (op === '=') return test(`${p} = ${azureStringLiteral(value)}`);
+  if (op === '!=') return test(`${p} <> ${azureStringLiteral(value)}`);
   return FALSE;
 }
 
@@ -150,10 +150,36 @@ function bodyPath(path: readonly string[]): string {
   return `$body.${path.join('.')}`;
 }
 
-/** Control characters as `\uXXXX` so a condition stays on one line in templates and logs. */
-function azureString(text: string): string {
-  const escaped = text.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * A single-quoted string literal of the routing query language; control
+ * characters as `\uXXXX`, so a condition stays on one line in templates and
+ * logs. The routing engine decodes a literal in two passes, every `\uXXXX`
+ * (or `\UXXXX`) first, then `\\`, `\'` and `\"` (ConditionVisitor.Unescape
+ * in the IoT Edge engine). So after a backslash, written `\\`, a `u` or `U`
+ * followed by four hex digits is written as an escape too: the value
+ * `C:\u0041` (a real backslash) would otherwise read as `C:\A`. A decoder
+ * that reads left to right gets the same value from the same text.
+ */
+export function azureStringLiteral(text: string): string {
+  let escaped = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\') {
+      escaped += '\\\\';
+      const next = text[i + 1];
+      if ((next === 'u' || next === 'U') && /^[0-9A-Fa-f]{4}/.test(text.slice(i + 2))) {
+        escaped += unicodeEscape(next);
+        i++;
+      }
+    } else if (c === "'") escaped += "\\'";
+    else if (/[\u0000-\u001f\u007f]/.test(c)) escaped += unicodeEscape(c);
+    else escaped += c;
+  }
   return `'${escaped}'`;
+}
+
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 function azureNumber(value: number): string {

@@ -10,6 +10,7 @@
  * `$.ct=application%2Fjson&$.ce=utf-8` so route conditions can read `$body`.
  * Event Grid's MQTT broker keeps the native topics.
  */
+import { azureStringLiteral } from '../../lib/filter/compile-azure';
 import type { Plan, PlanRoute, PlanTopic } from '../../lib/plan/types';
 import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
 import type { AzureSettings } from './layout';
@@ -41,7 +42,7 @@ export function topicByName(plan: Plan, name: string): PlanTopic {
  * guard a route would also take the messages of other topics.
  */
 export function iotHubRouteCondition(plan: Plan, route: PlanRoute): string {
-  const guard = `${TOPIC_PROPERTY} = ${quoteCondition(route.from)} AND ${iotHubSenderGuard(plan, topicByName(plan, route.from))}`;
+  const guard = `${TOPIC_PROPERTY} = ${azureStringLiteral(route.from)} AND ${iotHubSenderGuard(plan, topicByName(plan, route.from))}`;
   const condition = route.compiled.azureCondition;
   return condition === 'true' ? guard : `${guard} AND (${condition})`;
 }
@@ -62,11 +63,7 @@ export function iotHubSenderGuard(plan: Plan, topic: PlanTopic): string {
 }
 
 function fleetIs(fleet: string): string {
-  return `$twin.tags.${FLEET_TWIN_TAG} = ${quoteCondition(fleet)}`;
-}
-
-function quoteCondition(text: string): string {
-  return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  return `$twin.tags.${FLEET_TWIN_TAG} = ${azureStringLiteral(fleet)}`;
 }
 
 /** Property name/value pairs of a topic, values as `{variable}` placeholders. */

@@ -17,7 +17,8 @@
  * - `AND`/`OR`/`NOT` are Kleene over true/false/undefined.
  * - `IS_DEFINED`, `IS_STRING`, `IS_NUMBER`, `IS_BOOL`, `AS_NUMBER`; `STARTS_WITH`,
  *   `ENDS_WITH`, `CONTAINS` (undefined unless both arguments are strings).
- * - Strings: single or double quotes, escapes `\\`, `\'`, `\"`, `\uXXXX`.
+ * - Strings: single or double quotes, escapes `\\`, `\'`, `\"`, `\uXXXX`, decoded in the
+ *   engine's two passes (`unescapeLikeTheEngine`).
  *
  * A message is routed iff the condition is true.
  */
@@ -159,30 +160,21 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (c === "'" || c === '"') {
+      // The lexer finds where the literal ends (an escape is one unit); the value is then decoded as the engine does.
       const start = i;
-      let value = '';
       i++;
       for (;;) {
         const d = text[i];
         if (d === undefined) throw new Error(`azure condition: unterminated string at offset ${start}`);
         i++;
         if (d === c) break;
-        if (d !== '\\') {
-          value += d;
-          continue;
-        }
+        if (d !== '\\') continue;
         const e = text[i] ?? '';
-        if (e === '\\' || e === "'" || e === '"') {
-          value += e;
-          i++;
-        } else if (e === 'u' && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 1, i + 5))) {
-          value += String.fromCharCode(parseInt(text.slice(i + 1, i + 5), 16));
-          i += 5;
-        } else {
-          throw new Error(`azure condition: invalid escape at offset ${i - 1}`);
-        }
+        if (e === '\\' || e === "'" || e === '"') i++;
+        else if ((e === 'u' || e === 'U') && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 1, i + 5))) i += 5;
+        else throw new Error(`azure condition: invalid escape at offset ${i - 1}`);
       }
-      tokens.push({ kind: 'string', text: text.slice(start, i), value, pos: start });
+      tokens.push({ kind: 'string', text: text.slice(start, i), value: unescapeLikeTheEngine(text.slice(start + 1, i - 1)), pos: start });
       continue;
     }
     const two = text.slice(i, i + 2);
@@ -343,4 +335,14 @@ function evaluate(node: Node, message: AzureMessage): Typed {
       }
     }
   }
+}
+
+/**
+ * ConditionVisitor.Unescape of the routing engine: every `\uXXXX` (or
+ * `\UXXXX`) first, then `\\`, `\'` and `\"`, each pass once over the text.
+ * Not a left-to-right decoder: `\\u0041` reads as `\A`.
+ */
+export function unescapeLikeTheEngine(inner: string): string {
+  const unicode = inner.replace(/\\[Uu]([0-9A-Fa-f]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return unicode.replace(/\\(["'\\])/g, (_, c: string) => c);
 }

@@ -1,4 +1,6 @@
 import { compileAzureCondition, parseFilter, type FilterExpr } from '../../lib/filter';
+import { seededRandom } from '../helpers/random';
+import { azureConditionRoutes, parseAzureCondition, unescapeLikeTheEngine } from './azure-condition-evaluator';
 
 const condition = (filter: string | FilterExpr): string => compileAzureCondition(typeof filter === 'string' ? parseFilter(filter) : filter);
 
@@ -68,5 +70,41 @@ describe('compileAzureCondition: golden output', () => {
     expect(() => condition({ type: 'exists', ref: { kind: 'topic', variable } })).toThrow(
       `topic variable "${variable}" cannot be an Azure IoT Hub application property`,
     );
+  });
+});
+
+describe('string literals read back as their value in the routing engine', () => {
+  /** The pieces that interact in the engine's two-pass unescape (\uXXXX first, then \\ \' \"), and plain text. */
+  const PIECES = ['\\', 'u', 'U', '0041', '00e9', 'FFFF', '12', "'", '"', 'a', 'é', '\n', '\u0000', ' '];
+  const values = (count: number, seed: number): string[] => {
+    const random = seededRandom(seed);
+    return Array.from({ length: count }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 8) }, () => PIECES[Math.floor(random() * PIECES.length)] as string).join(''),
+    );
+  };
+  const found = [String.raw`C:\u0041dmin`, String.raw`a\U00e9`, String.raw`\\u0041`, String.raw`\u005C`, String.raw`x\'y`];
+
+  /** The value the engine compares with: the literal of `$body.s = '...'` as ConditionVisitor.Unescape decodes it. */
+  const literalValue = (value: string): string => {
+    const compiled = condition({ type: 'compare', op: '=', left: { kind: 'payload', path: ['s'] }, right: value });
+    const quoted = /^\$body\.s = '(.*)'$/s.exec(compiled)?.[1];
+    if (quoted === undefined) throw new Error(`unexpected condition ${compiled}`);
+    return unescapeLikeTheEngine(quoted);
+  };
+
+  test.each([...found, ...values(400, 7)].map((v) => [JSON.stringify(v), v]))('%s', (_, value) => {
+    expect(literalValue(value)).toBe(value);
+    // The model's parser (lexer extent + the engine's decoding) agrees, and the route fires for exactly that value.
+    const compiled = condition({ type: 'compare', op: '=', left: { kind: 'payload', path: ['s'] }, right: value });
+    expect(() => parseAzureCondition(compiled)).not.toThrow();
+    expect(azureConditionRoutes(compiled, { properties: {}, body: { s: value } })).toBe(true);
+    expect(azureConditionRoutes(compiled, { properties: {}, body: { s: `${value}x` } })).toBe(false);
+  });
+
+  test('topic-variable literals too (application properties)', () => {
+    for (const value of [...found, ...values(100, 11)]) {
+      const compiled = condition({ type: 'compare', op: '=', left: { kind: 'topic', variable: 'site' }, right: value });
+      expect(azureConditionRoutes(compiled, { properties: { site: value }, body: {} })).toBe(true);
+    }
   });
 });

@@ -86,6 +86,10 @@ export interface Explanation {
   readonly clouds: readonly CloudVerdict[];
 }
 
+/** Text in braces: an object, or nearly one. */
+const LOOKS_LIKE_AN_OBJECT = /^\s*\{[\s\S]*\}\s*$/;
+const LENIENT_ON_IOT_HUB =
+  " (IoT Hub may differ: its routing engine parses bodies with Json.NET, which also accepts unquoted names, single quotes, comments and trailing commas, and may read this payload's fields)";
 /** A payload with hundreds of repeated names needs a few examples, not hundreds of warnings. */
 const MAX_DUPLICATE_KEY_WARNINGS = 5;
 
@@ -126,7 +130,9 @@ export function explainMessage(plan: Plan, message: ExplainMessage): Explanation
   if (kind !== 'binary' && kind !== 'not-json') payload = JSON.parse(text.text) as unknown;
   if (kind === 'not-json') {
     const why = text.ok ? 'is not JSON' : `is ${text.reason}, so not JSON (JSON text is UTF-8)`;
-    problems.push(`topic "${topic.name}" carries JSON, and this payload ${why}: every payload field reads as missing`);
+    // IoT Hub's routing engine parses bodies with Json.NET's JObject.Parse, which is lenient (docs/routing-semantics.md).
+    const lenient = text.ok && LOOKS_LIKE_AN_OBJECT.test(text.text) ? LENIENT_ON_IOT_HUB : '';
+    problems.push(`topic "${topic.name}" carries JSON, and this payload ${why}: every payload field reads as missing${lenient}`);
   }
   if (kind === 'json-other') warnings.push('the payload is JSON but not an object: it has no fields, every payload field reads as missing');
   if (kind === 'json-object' || kind === 'json-other') {

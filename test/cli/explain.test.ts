@@ -183,6 +183,21 @@ describe('transportation', () => {
     expect(broken.json.clouds.find((c) => c.cloud === 'gcp')?.deliveries).toEqual([]);
   });
 
+  test.each([
+    ['{type: "breakdown"}', true],
+    ["{'type': 'breakdown'}", true],
+    ['{"type": "breakdown",}', true],
+    ['{"type": "breakdown" /* c */}', true],
+    ['  {"type": "breakdown"\n', false],
+    ['type=breakdown', false],
+    ['{"type"', false],
+  ])('not JSON: %j says whether IoT Hub (Json.NET, lenient) may read it anyway: %s', async (payload, lenient) => {
+    const run = await explain(CITY, 'city/north/vehicle/bus-7/events', payload);
+    expect(run.code).toBe(1);
+    expect(run.json.problems).toEqual([expect.stringContaining('this payload is not JSON')]);
+    expect(run.json.problems[0]?.includes('IoT Hub may differ')).toBe(lenient);
+  });
+
   test('what the caller sent is shown escaped, never acted on: control characters, bidirectional marks, non-characters', async () => {
     for (const c of ['\u001b[2J', '\n  forged: yes', '\u202e', '\uffff', '\u0085']) {
       const { text } = await explain(CITY, `city/n${c}/vehicle/bus-7/events`, `{"type": "x${c}"}`);

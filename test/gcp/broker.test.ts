@@ -212,6 +212,37 @@ describeWithMosquitto('generated Mosquitto configuration in a real broker', () =
     }
   });
 
+  test.each(['another device', 'the bridge'])(
+    'a device connecting under the client id of %s takes nothing over: that client stays connected and keeps its messages',
+    async (victim) => {
+      const s2 = await connectDevice('plant', 'plant/s-2', 's-2');
+      const closed: string[] = [];
+      s2.on('close', () => closed.push('s-2'));
+      const onBridgeClose = () => closed.push('bridge');
+      bridge.on('close', onBridgeClose);
+      const mine = collector(s2);
+      await s2.subscribeAsync('site/+/s-2/command', { qos: 1 });
+      // Without use_username_as_clientid Mosquitto would disconnect the client holding this id and give its session away.
+      const impostor = await connectDevice('plant', 'plant/s-1', victim === 'the bridge' ? String(bridge.options.clientId) : 's-2');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(closed).toEqual([]);
+        const command = mine.until('site/a/s-2/command');
+        await bridge.publishAsync('site/a/s-2/command', 'still mine', { qos: 1 });
+        await command;
+        const telemetry = observed.until('site/a/s-2/telemetry');
+        await s2.publishAsync('site/a/s-2/telemetry', 'still flowing', { qos: 1 });
+        await telemetry;
+        expect(mine.got).toEqual(['site/a/s-2/command still mine']);
+      } finally {
+        bridge.off('close', onBridgeClose);
+        await impostor.endAsync();
+        await s2.endAsync();
+        observed.got.length = 0;
+      }
+    },
+  );
+
   test("each fleet connects only on its authority's listener", async () => {
     const m1 = await connectDevice('utility', 'utility/m-1', 'm-1');
     try {

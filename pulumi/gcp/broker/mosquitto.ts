@@ -11,6 +11,7 @@
  *
  *   listener 8883 (+1 per further certificate authority)   devices, TLS only
  *     require_certificate, use_identity_as_username (CN = device id),
+ *     use_username_as_clientid (a device cannot take another client's id),
  *     cafile = that authority's certificates + root, acl_file = its fleets' rights
  *   listener 1883 127.0.0.1                                 the bridge only
  *     password_file (written at boot, never generated here), acl_file = bridge rights
@@ -111,6 +112,9 @@ function mosquittoConf(plan: Plan, listeners: readonly DeviceListener[], ports: 
       `keyfile ${options.keyfile ?? `${dir}/server.key.pem`}`,
       'require_certificate true',
       'use_identity_as_username true',
+      // The client id is the certificate's name too: otherwise a device could connect under another device's (or the
+      // bridge's) client id, and the broker would disconnect that client and hand its session to the impostor.
+      'use_username_as_clientid true',
       'tls_version tlsv1.2',
       `acl_file ${dir}/${deviceAclFile(listener.authority)}`,
     );

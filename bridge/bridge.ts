@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import type { BridgePlan } from '../lib/plan/bridge-plan';
-import { BRIDGE_MQTT_USERNAME, BRIDGE_SHARE_GROUP, BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId } from '../lib/bridge-contract';
+import { BRIDGE_MQTT_USERNAME, BRIDGE_ATTRIBUTES, gcpBridgeDeadLetterTopicId } from '../lib/bridge-contract';
 import type { BridgeConfig } from './config';
 import { deadLetterAttributes, deviceTopics, translateDeviceMessage, type DeviceTopic } from './device-message';
 import { pullSources, translateCommand, type PullSource } from './command-message';
@@ -104,7 +104,7 @@ export class Bridge {
       await Promise.all([...this.commandsInFlight]);
       await Promise.all(
         this.connections.map(async ({ client, pipeline }) => {
-          if (client.connected) await client.unsubscribeAsync(this.topics.map((t) => shared(t.plan.mqttFilter))).catch(() => undefined);
+          if (client.connected) await client.unsubscribeAsync(this.topics.map((t) => this.shared(t.plan.mqttFilter))).catch(() => undefined);
           await pipeline.idle();
         }),
       );
@@ -165,16 +165,17 @@ export class Bridge {
       // Subscribing again on a present session is harmless and repairs a session that lost its subscriptions.
       void Promise.all(
         this.topics.map(async (topic, i) => {
-          const grants = await client.subscribeAsync(shared(topic.plan.mqttFilter), {
+          const grants = await client.subscribeAsync(this.shared(topic.plan.mqttFilter), {
             qos: topic.subscriptionQos,
             properties: { subscriptionIdentifier: i + 1 },
           });
-          if (grants.some((g) => g.qos >= 0x80)) throw new Error(`the broker refused ${shared(topic.plan.mqttFilter)}`);
+          if (grants.some((g) => g.qos >= 0x80)) throw new Error(`the broker refused the shared subscription of ${topic.plan.mqttFilter}`);
         }),
       ).then(
         () => {
           connection.subscribed = true;
-          this.log('INFO', 'subscribed', { connection: index, filters: this.topics.map((t) => shared(t.plan.mqttFilter)) });
+          // The filters without the group: the group name is a secret (it stays out of logs).
+          this.log('INFO', 'subscribed', { connection: index, filters: this.topics.map((t) => t.plan.mqttFilter) });
         },
         (e: unknown) => this.log('ERROR', 'subscribe failed', { connection: index, error: errorText(e) }),
       );
@@ -296,14 +297,15 @@ export class Bridge {
     }
   }
 
+  /** The bridge's secret shared subscription of a filter (lib/bridge-contract.ts, `bridgeShareGroup`). */
+  private shared(filter: string): string {
+    return `$share/${this.config.shareGroup}/${filter}`;
+  }
+
   /** A connected connection if there is one (commands wait in MQTT.js's store for a reconnect otherwise). */
   private commandClient(): MqttClient {
     return (this.connections.find((c) => c.client.connected) ?? this.connections[0]).client;
   }
-}
-
-function shared(filter: string): string {
-  return `$share/${BRIDGE_SHARE_GROUP}/${filter}`;
 }
 
 function sleep(ms: number): Promise<void> {

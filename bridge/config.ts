@@ -7,12 +7,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { UserError } from '../lib/errors';
-import { BRIDGE_HEALTH_PORT, BRIDGE_LISTENER_PORT } from '../lib/bridge-contract';
+import { BRIDGE_HEALTH_PORT, BRIDGE_LISTENER_PORT, bridgeShareGroup } from '../lib/bridge-contract';
 
 export interface BridgeConfig {
   /** Broker URL of the loopback listener. @default mqtt://127.0.0.1:1883 */
   readonly mqttUrl: string;
   readonly mqttPassword: string;
+  /** The shared-subscription group (lib/bridge-contract.ts `bridgeShareGroup`). @default derived from the MQTT password */
+  readonly shareGroup: string;
   /** Broker shard this bridge sits beside: picks the command subscriptions. @default 0 */
   readonly shard: number;
   /** Stable name of this bridge process: MQTT client ids (and so persistent sessions) derive from it. @default the host name */
@@ -38,6 +40,7 @@ export const BRIDGE_ENV = {
   mqttUrl: 'IOTKIT_BRIDGE_MQTT_URL',
   mqttPassword: 'IOTKIT_BRIDGE_MQTT_PASSWORD',
   mqttPasswordFile: 'IOTKIT_BRIDGE_MQTT_PASSWORD_FILE',
+  shareGroupSecretFile: 'IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE',
   shard: 'IOTKIT_BRIDGE_SHARD',
   instance: 'IOTKIT_BRIDGE_INSTANCE',
   project: 'GOOGLE_CLOUD_PROJECT',
@@ -76,6 +79,18 @@ export function readBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
   if (mqttPassword === '' && problems.every((p) => !p.startsWith(BRIDGE_ENV.mqttPasswordFile))) {
     problems.push(`set ${BRIDGE_ENV.mqttPassword} or ${BRIDGE_ENV.mqttPasswordFile}: the broker's bridge listener requires a password`);
   }
+  // Every bridge of a broker must use the same group. On the VM a secret kept on its disk (the password changes at
+  // every boot, and a persistent session keeps the old group's subscription); elsewhere the password is the secret.
+  let shareGroupSecret = '';
+  const shareGroupSecretFile = env[BRIDGE_ENV.shareGroupSecretFile];
+  if (shareGroupSecretFile !== undefined && shareGroupSecretFile !== '') {
+    try {
+      shareGroupSecret = fs.readFileSync(shareGroupSecretFile, 'utf8').trim();
+      if (shareGroupSecret === '') problems.push(`${BRIDGE_ENV.shareGroupSecretFile}: ${shareGroupSecretFile} is empty`);
+    } catch (e) {
+      problems.push(`${BRIDGE_ENV.shareGroupSecretFile}: cannot read ${shareGroupSecretFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const project = env[BRIDGE_ENV.project] || env.GCLOUD_PROJECT || '';
   if (project === '') problems.push(`set ${BRIDGE_ENV.project}: the Google Cloud project of the Pub/Sub topics`);
   const instance = env[BRIDGE_ENV.instance] || os.hostname();
@@ -83,6 +98,7 @@ export function readBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
   const config: BridgeConfig = {
     mqttUrl,
     mqttPassword,
+    shareGroup: shareGroupSecret !== '' || mqttPassword !== '' ? bridgeShareGroup(shareGroupSecret || mqttPassword) : '',
     shard: int(BRIDGE_ENV.shard, 0, 0, 999),
     instance,
     project,

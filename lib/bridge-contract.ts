@@ -9,13 +9,25 @@
  * with `iotkit_`; a device can never set one (the bridge drops promoted
  * payload fields with that prefix, and validation refuses such field names).
  */
+import { createHash } from 'node:crypto';
 import { GCP_ROUTE_ATTRIBUTE_PREFIX } from './filter/compile-gcp';
 import { DEVICE_ID_VARIABLE } from './topic/pattern';
 
 /** MQTT user name of the bridge on the broker's loopback listener (password from Secret Manager). */
 export const BRIDGE_MQTT_USERNAME = 'iotkit-bridge';
-/** Shared-subscription group: `$share/<group>/<filter>` spreads device messages over bridge connections. */
-export const BRIDGE_SHARE_GROUP = 'iotkit-bridge';
+/**
+ * Shared-subscription group of the bridge: `$share/<group>/<filter>` spreads
+ * device messages over bridge connections. Secret, derived from a value only
+ * the VM holds: Mosquitto lets any client subscribe to `$share/...` (its ACLs
+ * check reads at delivery, not subscriptions), and a device that joined the
+ * bridge's group would be handed a share of every device's messages and,
+ * refused them by its ACL, drop them. A device may subscribe to groups of its
+ * own: those get their own copies, which the ACL refuses, and nothing is lost.
+ */
+export function bridgeShareGroup(secret: string): string {
+  if (secret === '') throw new Error('internal: the bridge share group needs a secret');
+  return `iotkit-bridge-${createHash('sha256').update(`iotkit bridge share group\n${secret}`).digest('hex').slice(0, 32)}`;
+}
 /** Port of the broker's loopback-only listener for the bridge (password auth, its own ACL). */
 export const BRIDGE_LISTENER_PORT = 1883;
 /** Port of the broker's TLS listener for devices (client certificates required). */

@@ -169,6 +169,25 @@ describeServices('bridge end to end (Mosquitto + Pub/Sub emulator)', () => {
     expect(metricValue(metrics, 'iotkit_bridge_commands_delivered_total')).toBe(2);
   });
 
+  test("a device that joins a shared subscription of the bridge's filter (the old public group name, or a guess) takes none of the bridge's messages", async () => {
+    // After the tests that count telemetry (a collector keeps every message of the run).
+    // Mosquitto accepts any $share subscription; a member refused by its ACL drops its share. The bridge's group is secret.
+    const thief = await world.device('dev-2');
+    for (const group of ['iotkit-bridge', 'iotkit-bridge-0', 'g']) await thief.subscribeAsync(`$share/${group}/site/+/+/telemetry`, { qos: 1 });
+    const collector = world.collector('telemetry');
+    const dev = await world.device('dev-1');
+    const ids = Array.from({ length: 20 }, (_, i) => `share-${i}`);
+    for (const id of ids) await dev.publishAsync('site/berlin/dev-1/telemetry', JSON.stringify({ temperature: 1, battery: 50, id }), { qos: 1 });
+    const seen = () => new Set(collector.messages.map((m) => (JSON.parse(m.data) as { id?: string }).id));
+    await waitFor(
+      () => ids.every((id) => seen().has(id)),
+      15000,
+      () => `missing: ${ids.filter((id) => !seen().has(id)).join(' ')}`,
+    );
+    await thief.endAsync();
+    await dev.endAsync();
+  });
+
   test('SIGTERM drains and exits 0; health turns unhealthy when the broker side is gone', async () => {
     const second = await world.startBridge('e2e-second');
     await waitFor(

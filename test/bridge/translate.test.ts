@@ -1,6 +1,9 @@
 /** The pure halves of the bridge: device messages to Pub/Sub messages, pulled messages to MQTT publishes. */
 import { compileSpec } from '../../lib/compile';
-import { BRIDGE_ATTRIBUTES } from '../../lib/bridge-contract';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BRIDGE_ATTRIBUTES, bridgeShareGroup } from '../../lib/bridge-contract';
 import { evaluateFilter } from '../../lib/filter/evaluate';
 import { deadLetterAttributes, deviceTopics, subscriptionQos, translateDeviceMessage, truncateUtf8 } from '../../bridge/device-message';
 import { pullSources, translateCommand } from '../../bridge/command-message';
@@ -196,6 +199,7 @@ describe('configuration from the environment', () => {
     expect(readBridgeConfig({ IOTKIT_BRIDGE_MQTT_PASSWORD: 'p', GOOGLE_CLOUD_PROJECT: 'proj', IOTKIT_BRIDGE_INSTANCE: 'vm-1' })).toEqual({
       mqttUrl: 'mqtt://127.0.0.1:1883',
       mqttPassword: 'p',
+      shareGroup: bridgeShareGroup('p'),
       shard: 0,
       instance: 'vm-1',
       project: 'proj',
@@ -207,6 +211,24 @@ describe('configuration from the environment', () => {
       sessionExpirySeconds: 86400,
       drainSeconds: 25,
     });
+  });
+
+  test('the share group: secret, from the secret file when given (the VM), else from the password; never the bare prefix', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-config-'));
+    const secretFile = path.join(dir, 'share-group-secret');
+    fs.writeFileSync(secretFile, 'disk-secret\n');
+    const base = { IOTKIT_BRIDGE_MQTT_PASSWORD: 'p', GOOGLE_CLOUD_PROJECT: 'proj', IOTKIT_BRIDGE_INSTANCE: 'vm-1' };
+    const fromFile = readBridgeConfig({ ...base, IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE: secretFile }).shareGroup;
+    expect(fromFile).toBe(bridgeShareGroup('disk-secret'));
+    // The password changes at every boot; the group must not (a persistent session keeps its subscription).
+    expect(readBridgeConfig({ ...base, IOTKIT_BRIDGE_MQTT_PASSWORD: 'next-boot', IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE: secretFile }).shareGroup).toBe(
+      fromFile,
+    );
+    for (const group of [fromFile, readBridgeConfig(base).shareGroup]) expect(group).toMatch(/^iotkit-bridge-[0-9a-f]{32}$/);
+    expect(bridgeShareGroup('a')).not.toBe(bridgeShareGroup('b'));
+    fs.writeFileSync(secretFile, '');
+    expect(() => readBridgeConfig({ ...base, IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE: secretFile })).toThrow(UserError);
+    expect(() => readBridgeConfig({ ...base, IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE: path.join(dir, 'missing') })).toThrow(UserError);
   });
 
   test('every problem at once, as a user error', () => {

@@ -19,7 +19,7 @@ import { createDevice, createServer, initPki, loadIssuingCa } from '../../lib/ce
 import { issueDeviceCertificate } from '../../lib/certs/device';
 import { certificatePem } from '../../lib/certs/issue';
 import { DEFAULT_KEY, exportPrivateKeyPem, generateKeyPair } from '../../lib/certs/keys';
-import { BROKER_MAX_PACKET_BYTES, mqttPublishPacketBytes, BRIDGE_SHARE_GROUP } from '../../lib/bridge-contract';
+import { BROKER_MAX_PACKET_BYTES, mqttPublishPacketBytes, bridgeShareGroup } from '../../lib/bridge-contract';
 import { makeTempDir, read, removeDir } from '../certs/helpers';
 import { describeWithMosquitto, startGeneratedBroker, type RunningBroker } from './mosquitto-harness';
 
@@ -142,7 +142,7 @@ describeWithMosquitto('generated Mosquitto configuration in a real broker', () =
     observed = collector(bridge);
     // As the bridge subscribes: a shared subscription per device-to-cloud filter.
     await bridge.subscribeAsync(
-      plan.topics.filter((t) => t.direction === 'device-to-cloud').map((t) => `$share/${BRIDGE_SHARE_GROUP}/${t.mqttFilter}`),
+      plan.topics.filter((t) => t.direction === 'device-to-cloud').map((t) => `$share/${bridgeShareGroup(broker.bridgePassword)}/${t.mqttFilter}`),
       { qos: 1 },
     );
   }, 30000);

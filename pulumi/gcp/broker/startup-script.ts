@@ -23,6 +23,8 @@ import { BROKER_DIR, PERSISTENCE_DIR } from './mosquitto';
 export const DATA_DISK_DEVICE = 'mosquitto-data';
 /** Where the bridge's own files live on the VM (plan, password). */
 export const BRIDGE_DIR = '/etc/iotkit';
+/** The bridge's share-group secret on the stateful disk (PERSISTENCE_DIR ends with "/", as Mosquitto wants it). */
+const SHARE_GROUP_SECRET = `${PERSISTENCE_DIR}share-group-secret`;
 
 export interface StartupScriptInput {
   /** Generated broker files (name -> content), installed into /etc/mosquitto/iotkit. */
@@ -92,6 +94,10 @@ export function startupScript(input: StartupScriptInput): string {
     `openssl rand -hex 32 > ${BRIDGE_DIR}/mqtt-password`,
     `rm -f ${BROKER_DIR}/bridge.passwd && touch ${BROKER_DIR}/bridge.passwd`,
     `mosquitto_passwd -b ${BROKER_DIR}/bridge.passwd ${BRIDGE_MQTT_USERNAME} "$(cat ${BRIDGE_DIR}/mqtt-password)"`,
+    "# The secret of the bridge's shared-subscription group (lib/bridge-contract.ts): made once, kept on the stateful",
+    "# disk with the sessions that hold the group's subscriptions, so both survive a reboot and go together.",
+    `[ -s ${SHARE_GROUP_SECRET} ] || (umask 077 && openssl rand -hex 32 > ${SHARE_GROUP_SECRET})`,
+    `install -m 0600 ${SHARE_GROUP_SECRET} ${BRIDGE_DIR}/share-group-secret`,
     `chown root:mosquitto ${BROKER_DIR}/* && chmod 0640 ${BROKER_DIR}/*`,
     `echo '${gzipBase64(input.planJson)}' | base64 -d | gunzip > ${BRIDGE_DIR}/plan.json`,
     '',
@@ -109,6 +115,7 @@ export function startupScript(input: StartupScriptInput): string {
       `-v ${BRIDGE_DIR}:${BRIDGE_DIR}:ro`,
       `-e IOTKIT_BRIDGE_MQTT_URL=mqtt://127.0.0.1:${BRIDGE_LISTENER_PORT}`,
       `-e IOTKIT_BRIDGE_MQTT_PASSWORD_FILE=${BRIDGE_DIR}/mqtt-password`,
+      `-e IOTKIT_BRIDGE_SHARE_GROUP_SECRET_FILE=${BRIDGE_DIR}/share-group-secret`,
       `-e IOTKIT_BRIDGE_SHARD=${input.shard}`,
       `-e IOTKIT_BRIDGE_HEALTH_PORT=${BRIDGE_HEALTH_PORT}`,
       `-e IOTKIT_BRIDGE_PLAN=${BRIDGE_DIR}/plan.json`,

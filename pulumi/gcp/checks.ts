@@ -229,15 +229,22 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     );
   }
 
-  // What one Mosquitto listener per certificate authority cannot tell apart.
+  // What one Mosquitto listener per certificate authority cannot tell apart. A device publishing another fleet's
+  // topics (as itself) is refused, as on Azure (pulumi/azure/checks.ts, sharedCaProblems); receiving on another
+  // fleet's cloud-to-device topics (only its own id's) is a warning.
   const fleetsByName = new Map(plan.fleets.map((f) => [f.name, f]));
+  const fleetsOf = (authority: string): PlanFleet[] => plan.fleets.filter((f) => f.certificateAuthority === authority);
   for (const listener of listeners) {
     const fleets = listener.fleets.map((n) => fleetsByName.get(n)).filter((f): f is PlanFleet => f !== undefined);
-    const rights = new Set(fleets.map(rightsOf));
-    if (rights.size > 1) {
+    if (new Set(fleets.map(publishRightsOf)).size > 1) {
+      error(
+        joinPath('certificateAuthorities', listener.authority),
+        `fleets ${quotedSome(listener.fleets)} share this CA but publish different topics: the GCP broker tells fleets apart only by CA, so a device of one could publish on the other's topics (with its own id at {deviceId}). Give each fleet its own issuing CA with its own root (iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities)`,
+      );
+    } else if (new Set(fleets.map(rightsOf)).size > 1) {
       warning(
         joinPath('certificateAuthorities', listener.authority),
-        `fleets ${quotedSome(listener.fleets)} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (still only on topics with its own id at {deviceId}). Give each fleet its own CA with its own root`,
+        `fleets ${quotedSome(listener.fleets)} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (they publish the same topics; each may subscribe to the other's, still only with its own id at {deviceId}). Give each fleet its own CA with its own root`,
       );
     }
   }
@@ -247,10 +254,18 @@ export function checkGcpPlan(plan: Plan): Problem[] {
     for (const cert of [...authority.certificates, ...(authority.root !== undefined ? [authority.root] : [])]) {
       const previous = owners.get(cert.sha256);
       if (previous !== undefined && previous !== authority.name) {
-        warning(
-          joinPath('certificateAuthorities', authority.name),
-          `shares the certificate "${cert.subject}" with authority "${previous}": on the GCP broker a device of either can present its chain on the other's listener and get that listener's rights. Give each authority its own root`,
-        );
+        const both = [...fleetsOf(previous), ...fleetsOf(authority.name)];
+        if (new Set(both.map(publishRightsOf)).size > 1) {
+          error(
+            joinPath('certificateAuthorities', authority.name),
+            `shares the certificate "${cert.subject}" with authority "${previous}", and their fleets publish different topics: on the GCP broker a device of either can present its chain on the other's listener and publish with that listener's rights. Give each authority its own root`,
+          );
+        } else {
+          warning(
+            joinPath('certificateAuthorities', authority.name),
+            `shares the certificate "${cert.subject}" with authority "${previous}": on the GCP broker a device of either can present its chain on the other's listener and get that listener's rights (their fleets publish the same topics). Give each authority its own root`,
+          );
+        }
         break;
       }
       owners.set(cert.sha256, authority.name);
@@ -260,6 +275,10 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   // (a device-to-cloud topic without {deviceId} has no ACL line): its size is reported once they pass.
   if (!problems.some((p) => p.severity === 'error')) checkStartupScriptSize(plan, error);
   return problems;
+}
+
+function publishRightsOf(fleet: PlanFleet): string {
+  return JSON.stringify([...fleet.publish].sort());
 }
 
 function rightsOf(fleet: PlanFleet): string {

@@ -10,7 +10,7 @@ import { main } from '../../cli/main';
 import { compileSpec } from '../../lib/compile';
 import { SpecError } from '../../lib/validate/problem';
 import { checkGcpPlan } from '../../pulumi/gcp/checks';
-import { initPki } from '../../lib/certs/pki';
+import { initPki, rotateIntermediate } from '../../lib/certs/pki';
 import { capture, EXAMPLES, ROOT, smallSpec, tmpDir, writeSpecFile, type LooseSpec } from '../helpers/fixtures';
 import { readTree } from '../helpers/read-tree';
 
@@ -174,15 +174,61 @@ describe('bad input for GCP: exit 1, path and reason, nothing written', () => {
   });
 });
 
-test('fleets sharing a CA with different rights: a warning that says what Mosquitto cannot tell apart', async () => {
-  const { file, dir } = writeSpec((s) => {
-    s.fleets.readers = { certificateAuthority: 'main', publish: [], subscribe: ['command'] };
+describe('fleets the GCP broker cannot tell apart (one listener per CA; a shared root reaches both listeners)', () => {
+  /** Problems at certificateAuthorities.* from the GCP check, as "severity: path". */
+  const caProblems = (spec: LooseSpec, dir: string): string[] =>
+    checkGcpPlan(compileSpec(spec, { baseDir: dir }).plan)
+      .filter((p) => p.path.startsWith('certificateAuthorities'))
+      .map((p) => `${p.severity}: ${p.path}`);
+
+  // The second fleet's rights against "devices" (publish telemetry, subscribe command): what differs decides.
+  const VARIANTS: Array<[string, 'error' | 'warning' | 'none', { publish: string[]; subscribe: string[] }]> = [
+    ['publishes nothing', 'error', { publish: [], subscribe: ['command'] }],
+    ['publishes nothing and subscribes nothing', 'error', { publish: [], subscribe: [] }],
+    ['publishes the same, subscribes nothing', 'warning', { publish: ['telemetry'], subscribe: [] }],
+    ['has the same rights', 'none', { publish: ['telemetry'], subscribe: ['command'] }],
+  ];
+
+  test.each(VARIANTS)('on the same CA, a fleet that %s: %s', (_, expected, rights) => {
+    const { spec, dir } = gcpSpec((s) => (s.fleets.readers = { certificateAuthority: 'main', ...rights }));
+    expect(caProblems(spec, dir)).toEqual(expected === 'none' ? [] : [`${expected}: certificateAuthorities.main`]);
   });
-  const io = capture(dir);
-  expect(await main(['validate', '--spec', file], io)).toBe(0);
-  expect(io.stderr.join('\n')).toContain(
-    'warning: certificateAuthorities.main: fleets "devices", "readers" share this CA with different topics: the GCP broker tells fleets apart only by CA',
-  );
+
+  /** Two authorities under one root (what `iotkit certs rotate` makes): the old issuing CA and the new. */
+  const SHARED_ROOT = tmpDir();
+  beforeAll(async () => {
+    await initPki(SHARED_ROOT);
+    await rotateIntermediate(SHARED_ROOT);
+  });
+
+  test.each(VARIANTS)('on another authority under the same root, a fleet that %s: %s', (_, expected, rights) => {
+    const { spec, dir } = gcpSpec((s) => {
+      s.certificateAuthorities = {
+        old: { certificates: [path.join(SHARED_ROOT, 'intermediate-1.cert.pem')], root: path.join(SHARED_ROOT, 'root.cert.pem') },
+        next: { certificates: [path.join(SHARED_ROOT, 'intermediate.cert.pem')], root: path.join(SHARED_ROOT, 'root.cert.pem') },
+      };
+      s.fleets.devices.certificateAuthority = 'old';
+      s.fleets.readers = { certificateAuthority: 'next', ...rights };
+    });
+    // Reported at the second authority in name order. Equal rights: a device on the other listener gains nothing, but the
+    // overlap is still worth a word.
+    expect(caProblems(spec, dir)).toEqual([`${expected === 'error' ? 'error' : 'warning'}: certificateAuthorities.old`]);
+  });
+
+  test('through the CLI: refused with the reason and the fix, nothing written; a warning alone still exits 0', async () => {
+    const refused = writeSpec((s) => (s.fleets.readers = { certificateAuthority: 'main', publish: [], subscribe: ['command'] }));
+    const io = capture(refused.dir);
+    const out = path.join(refused.dir, 'out');
+    expect(await main(['synth', '--spec', refused.file, '--cloud', 'gcp', '--out', out], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain(
+      'certificateAuthorities.main: fleets "devices", "readers" share this CA but publish different topics: the GCP broker tells fleets apart only by CA',
+    );
+    expect(fs.existsSync(out)).toBe(false);
+    const warned = writeSpec((s) => (s.fleets.readers = { certificateAuthority: 'main', publish: ['telemetry'], subscribe: [] }));
+    const io2 = capture(warned.dir);
+    expect(await main(['validate', '--spec', warned.file], io2)).toBe(0);
+    expect(io2.stderr.join('\n')).toContain('warning: certificateAuthorities.main: fleets "devices", "readers" share this CA with different topics');
+  });
 });
 
 test('the GCP plan check loads no @pulumi package (validate stays cheap)', () => {

@@ -17,6 +17,7 @@ import { renderClaimPolicy } from './policy/claim-policy-document';
 import { auditIotPolicy } from './policy/policy-audit';
 import { awsRegionCoverageProblems, awsRegionProblem } from './regions';
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
+import { quotedSome } from '../lib/topic/prose';
 
 export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   const { layout, issues } = layoutAwsPlan(plan);
@@ -61,6 +62,22 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
       severity: 'error',
     });
   if (layout.provisioning === 'fleet-template') {
+    // A claim certificate may use every template of its CA (the claim policy allows them all), so a device of one
+    // fleet can register into another fleet of the same CA, with that fleet's policy. Refused when they publish
+    // different topics, as on Azure and GCP; a warning when only what they subscribe differs.
+    const fleetsByName = new Map(plan.fleets.map((f) => [f.name, f]));
+    for (const a of layout.authorities.filter((x) => x.fleets.length > 1)) {
+      const fleets = a.fleets.map((n) => fleetsByName.get(n)).filter((f) => f !== undefined);
+      const publish = new Set(fleets.map((f) => JSON.stringify([...f.publish].sort())));
+      const all = new Set(fleets.map((f) => JSON.stringify([[...f.publish].sort(), [...f.subscribe].sort()])));
+      if (publish.size > 1 || all.size > 1) {
+        problems.push({
+          path: joinPath('certificateAuthorities', a.authority),
+          severity: publish.size > 1 ? 'error' : 'warning',
+          message: `fleets ${quotedSome(a.fleets)} share this CA with fleet-template provisioning: a claim certificate may use every template of its CA, so a device of one fleet can register into the other and get its policy (${publish.size > 1 ? 'they publish different topics' : "they publish the same topics; each could subscribe to the other's, with its own id"}). Give each fleet its own issuing CA (iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities)`,
+        });
+      }
+    }
     for (const a of layout.authorities) {
       const name = claimPolicyName(plan, a.authority);
       for (const f of auditIotPolicy(

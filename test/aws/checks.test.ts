@@ -135,6 +135,24 @@ test('fleet-template provisioning: template names over 36 characters are an erro
   expect(problems[0].message).toMatch(/"a-rather-long-spec-name-fleet-with-a-long-name" \(46 characters\): AWS allows at most 36/);
 });
 
+describe('fleet-template provisioning: fleets on one CA (a claim may use every template of its CA)', () => {
+  // The second fleet's rights against "devices" (publish telemetry, subscribe command), for each provisioning mode.
+  test.each([
+    ['fleet-template', 'publishes nothing', 'error', { publish: [], subscribe: ['command'] }],
+    ['fleet-template', 'publishes nothing and subscribes nothing', 'error', { publish: [], subscribe: [] }],
+    ['fleet-template', 'publishes the same, subscribes nothing', 'warning', { publish: ['telemetry'], subscribe: [] }],
+    ['fleet-template', 'has the same rights', 'none', { publish: ['telemetry'], subscribe: ['command'] }],
+    ['jitp', 'publishes nothing', 'none', { publish: [], subscribe: ['command'] }],
+  ])('%s, a second fleet that %s: %s', (provisioning, _, expected, rights) => {
+    const plan = smallPlan((spec) => {
+      spec.targets.aws.provisioning = provisioning;
+      spec.fleets.readers = { certificateAuthority: 'main', ...rights };
+    });
+    const found = checkAwsPlan(plan).filter((p) => /share this CA with fleet-template provisioning/.test(p.message));
+    expect(found.map((p) => `${p.severity}: ${p.path}`)).toEqual(expected === 'none' ? [] : [`${expected}: certificateAuthorities.main`]);
+  });
+});
+
 test('many routes no longer overflow the main stack: their rules go to rules stacks', () => {
   const plan = smallPlan((spec) => {
     spec.routes = Array.from({ length: 200 }, (_, i) => ({ name: `r${i}`, from: 'telemetry', to: ['stream'] }));

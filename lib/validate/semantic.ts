@@ -4,6 +4,7 @@ import type { FilterExpr, FilterRef } from '../filter/ast';
 import { parseFilter, FilterSyntaxError } from '../filter/parse';
 import { AZURE_RESERVED_PROPERTIES } from '../filter/compile-azure';
 import { DEVICE_ID_VARIABLE, parseTopicPattern, type TopicPattern } from '../topic/pattern';
+import { quotedSome } from '../topic/prose';
 import { levelValueProblem } from '../topic/render';
 import { DEVICE_ID_PATTERN } from '../certs/device-id';
 import { awsTopicLimits } from '../topic/aws-limits';
@@ -268,6 +269,19 @@ function checkRoutes(spec: Spec, topics: ReadonlyMap<string, TopicPattern>, prob
             at('to', j),
             `republish sink "${sinkName}" publishes to topic "${sink.topic}", whose variable(s) ${missing.map((v) => `{${v}}`).join(', ')} topic "${route.from}" does not have`,
           );
+        } else {
+          const fromDevice = topics.get(route.from)?.variables.includes(DEVICE_ID_VARIABLE) === true;
+          const toSameDevice = topics.get(sink.topic)?.variables.includes(DEVICE_ID_VARIABLE) === true;
+          const receivers = Object.entries(spec.fleets)
+            .filter(([, f]) => f.subscribe?.includes(sink.topic as string) === true)
+            .map(([name]) => name);
+          // Untrusted content, unchanged: a device's message reaches other devices only through a topic without its id.
+          if (fromDevice && !toSameDevice && receivers.length > 0) {
+            problems.warning(
+              at('to', j),
+              `republish sink "${sinkName}" forwards each device's message on "${route.from}", as the device sent it, to topic "${sink.topic}", which has no {${DEVICE_ID_VARIABLE}}: every device of ${receivers.length === 1 ? 'fleet' : 'fleets'} ${quotedSome(receivers)} subscribed to it receives what any publishing device sends. If devices must not hear each other, republish to a topic with {${DEVICE_ID_VARIABLE}} (each device then gets only its own)`,
+            );
+          }
         }
       }
     });

@@ -266,6 +266,25 @@ export function sharedCaProblems(plan: Plan): Problem[] {
       });
     }
   }
+  // An authority that lists another's root (or any certificate of its chain) as its own: DPS matches an enrollment
+  // group by a CA in the device's chain, so the other authority's devices could be provisioned into this one's fleets.
+  const signing = new Set(plan.fleets.map((f) => f.certificateAuthority));
+  for (const listing of plan.authorities.filter((a) => signing.has(a.name))) {
+    const listed = new Set(listing.certificates.map((c) => c.sha256));
+    for (const other of plan.authorities.filter((a) => a.name !== listing.name && signing.has(a.name))) {
+      const chain = [...other.certificates, ...(other.root !== undefined ? [other.root] : [])];
+      const shared = chain.find((c) => listed.has(c.sha256));
+      if (shared === undefined) continue;
+      const fleets = [...(fleetsByCa.get(listing.name) ?? []), ...(fleetsByCa.get(other.name) ?? [])];
+      if (new Set(fleets.map((f) => JSON.stringify([...f.publish].sort()))).size > 1) {
+        problems.push({
+          path: joinPath('certificateAuthorities', listing.name),
+          severity: 'error',
+          message: `lists the certificate "${shared.subject}", which is in the chain of authority "${other.name}"'s devices: on Azure IoT Hub, DPS picks a device's enrollment group by a CA in its chain, so a device of "${other.name}" could be provisioned into this authority's fleets, which publish different topics. List only this authority's own issuing CA`,
+        });
+      }
+    }
+  }
   return problems;
 }
 

@@ -598,6 +598,7 @@ function estimateMainStack(m: MainStackInputs): MainStackEstimate {
   fixed += 2; // IoT logging + its role
   if (m.audit) fixed += 3; // audit configuration + role + scheduled audit
   if (m.hasDevices) fixed += 3; // thing-group membership function + role + log group
+  if (m.provisioning === 'fleet-template' && m.authorities.length > 0) fixed += 4; // pre-provisioning hook: function + role + log group + permission
   fleets += m.managedPolicies; // managed policies naming enumerated things, or fleets' groups, types and policies
   return { total: fixed + sinks + fleets + authorities, byPart: { sinks, fleets, certificateAuthorities: authorities }, fixed };
 }

@@ -4,9 +4,9 @@
  * id and gets the fleet's thing type, group and policies on the certificate
  * AWS IoT issued it from its CSR.
  *
- * Any holder of a claim certificate may name any device id: restrict who can
- * claim which id with a pre-provisioning hook if claim certificates are
- * shared or could leak.
+ * With a pre-provisioning hook (DeviceIdHook), a device registers only under
+ * the id it connected with; without one, any holder of a claim certificate
+ * may name any device id.
  */
 import { CfnProvisioningTemplate } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
@@ -19,6 +19,8 @@ export interface FleetProvisioningTemplateProps {
   readonly provisioningRoleArn: string;
   /** @default no description */
   readonly description?: string;
+  /** Lambda function ARN AWS IoT calls before provisioning. @default no hook */
+  readonly preProvisioningHookArn?: string;
 }
 
 export class FleetProvisioningTemplate extends Construct {
@@ -39,6 +41,7 @@ export class FleetProvisioningTemplate extends Construct {
       provisioningRoleArn: props.provisioningRoleArn,
       templateBody: body,
       ...(props.description !== undefined ? { description: props.description.slice(0, 500) } : {}),
+      ...(props.preProvisioningHookArn !== undefined ? { preProvisioningHook: { targetArn: props.preProvisioningHookArn, payloadVersion: '2020-04-01' } } : {}),
     });
   }
 }

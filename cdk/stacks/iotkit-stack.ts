@@ -24,6 +24,7 @@ import { DevicePolicy } from '../constructs/device-policy';
 import { FleetIdentity } from '../constructs/fleet-identity';
 import { FleetMembershipProvider } from '../constructs/fleet-membership-provider';
 import { FleetProvisioningTemplate } from '../constructs/fleet-provisioning-template';
+import { DeviceIdHook } from '../constructs/device-id-hook';
 import { IotLogging } from '../constructs/iot-logging';
 import { ProvisioningRole } from '../constructs/provisioning-role';
 import { QueueSink } from '../constructs/queue-sink';
@@ -90,6 +91,8 @@ export class IotkitStack extends IotkitBaseStack {
     this.fleets = fleets;
 
     const authorities = new Construct(this, 'Authorities');
+    // One hook for every fleet template: a device registers only under the id it connected with (its claim CN).
+    const hook = layout.provisioning === 'fleet-template' && layout.authorities.length > 0 ? new DeviceIdHook(this, 'ProvisioningHook') : undefined;
     for (const a of layout.authorities) {
       const scope = new Construct(authorities, constructIdOf(a.authority));
       const members: ProvisionedFleet[] = a.fleets.map((f) => ({
@@ -122,9 +125,10 @@ export class IotkitStack extends IotkitBaseStack {
               templateBody: fleetProvisioningTemplateBody(m),
               provisioningRoleArn: role.role.roleArn,
               description: `iotkit fleet "${m.fleet}"`,
+              ...(hook !== undefined ? { preProvisioningHookArn: hook.function.functionArn } : {}),
             }),
         );
-        templates.forEach((t) => t.node.addDependency(...dependsOn));
+        templates.forEach((t) => t.node.addDependency(...dependsOn, ...(hook !== undefined ? [hook.permission] : [])));
         const claim = new ClaimPolicy(scope, 'ClaimPolicy', { policyName: claimName, templateNames, region: layout.region });
         const ca = new CertificateAuthority(scope, 'Ca', {
           registrations: a.registrations,

@@ -18,6 +18,7 @@ import { auditIotPolicy } from './policy/policy-audit';
 import { awsRegionCoverageProblems, awsRegionProblem } from './regions';
 import { TARGET_DEFAULTS } from '../lib/spec/target-defaults';
 import { quotedSome } from '../lib/topic/prose';
+import { publishRightsDiffer, rightsDiffer } from '../lib/plan/fleet-rights';
 
 export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
   const { layout, issues } = layoutAwsPlan(plan);
@@ -68,13 +69,12 @@ export const checkAwsPlan: CloudPlanCheck = (plan: Plan): Problem[] => {
     const fleetsByName = new Map(plan.fleets.map((f) => [f.name, f]));
     for (const a of layout.authorities.filter((x) => x.fleets.length > 1)) {
       const fleets = a.fleets.map((n) => fleetsByName.get(n)).filter((f) => f !== undefined);
-      const publish = new Set(fleets.map((f) => JSON.stringify([...f.publish].sort())));
-      const all = new Set(fleets.map((f) => JSON.stringify([[...f.publish].sort(), [...f.subscribe].sort()])));
-      if (publish.size > 1 || all.size > 1) {
+      const publishDiffers = publishRightsDiffer(fleets);
+      if (publishDiffers || rightsDiffer(fleets)) {
         problems.push({
           path: joinPath('certificateAuthorities', a.authority),
-          severity: publish.size > 1 ? 'error' : 'warning',
-          message: `fleets ${quotedSome(a.fleets)} share this CA with fleet-template provisioning: a claim certificate may use every template of its CA, so a device of one fleet can register into the other and get its policy (${publish.size > 1 ? 'they publish different topics' : "they publish the same topics; each could subscribe to the other's, with its own id"}). Give each fleet its own issuing CA (iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities)`,
+          severity: publishDiffers ? 'error' : 'warning',
+          message: `fleets ${quotedSome(a.fleets)} share this CA with fleet-template provisioning: a claim certificate may use every template of its CA, so a device of one fleet can register into the other and get its policy (${publishDiffers ? 'they publish different topics' : "they publish the same topics; each could subscribe to the other's, with its own id"}). Give each fleet its own issuing CA (iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities)`,
         });
       }
     }

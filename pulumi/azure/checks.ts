@@ -7,6 +7,7 @@
  * Event Grid sink kinds, 100 routes, 10 endpoints and route-name patterns.
  */
 import type { Plan, PlanFleet, PlanTopic } from '../../lib/plan/types';
+import { publishRightsDiffer } from '../../lib/plan/fleet-rights';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { AZURE_ROUTE_NAME, azureEndpointName, azureRouteName } from '../../lib/naming';
 import { parseTopicPattern, type TopicLevel } from '../../lib/topic/pattern';
@@ -248,8 +249,7 @@ export function sharedCaProblems(plan: Plan): Problem[] {
   for (const [ca, fleets] of fleetsByCa) {
     if (fleets.length < 2) continue;
     const names = quotedSome(fleets.map((f) => f.name));
-    const rights = new Set(fleets.map((f) => JSON.stringify(f.publish)));
-    if (rights.size > 1) {
+    if (publishRightsDiffer(fleets)) {
       problems.push({
         path: joinPath('certificateAuthorities', ca),
         severity: 'error',
@@ -276,7 +276,7 @@ export function sharedCaProblems(plan: Plan): Problem[] {
       const shared = chain.find((c) => listed.has(c.sha256));
       if (shared === undefined) continue;
       const fleets = [...(fleetsByCa.get(listing.name) ?? []), ...(fleetsByCa.get(other.name) ?? [])];
-      if (new Set(fleets.map((f) => JSON.stringify([...f.publish].sort()))).size > 1) {
+      if (publishRightsDiffer(fleets)) {
         problems.push({
           path: joinPath('certificateAuthorities', listing.name),
           severity: 'error',

@@ -12,6 +12,7 @@
  * value).
  */
 import type { Plan, PlanFleet, PlanRoute, PlanTopic } from '../../lib/plan/types';
+import { publishRightsDiffer, rightsDiffer } from '../../lib/plan/fleet-rights';
 import { joinPath, routePath, type Problem } from '../../lib/validate/problem';
 import { GCP_PUBSUB_ID, gcpSubscriptionId } from '../../lib/naming';
 import { TARGET_DEFAULTS } from '../../lib/spec/target-defaults';
@@ -236,12 +237,12 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   const fleetsOf = (authority: string): PlanFleet[] => plan.fleets.filter((f) => f.certificateAuthority === authority);
   for (const listener of listeners) {
     const fleets = listener.fleets.map((n) => fleetsByName.get(n)).filter((f): f is PlanFleet => f !== undefined);
-    if (new Set(fleets.map(publishRightsOf)).size > 1) {
+    if (publishRightsDiffer(fleets)) {
       error(
         joinPath('certificateAuthorities', listener.authority),
         `fleets ${quotedSome(listener.fleets)} share this CA but publish different topics: the GCP broker tells fleets apart only by CA, so a device of one could publish on the other's topics (with its own id at {deviceId}). Give each fleet its own issuing CA with its own root (iotkit certs init --dir <new folder>, then a new entry in certificateAuthorities)`,
       );
-    } else if (new Set(fleets.map(rightsOf)).size > 1) {
+    } else if (rightsDiffer(fleets)) {
       warning(
         joinPath('certificateAuthorities', listener.authority),
         `fleets ${quotedSome(listener.fleets)} share this CA with different topics: the GCP broker tells fleets apart only by CA, so each of their devices gets the union of their rights (they publish the same topics; each may subscribe to the other's, still only with its own id at {deviceId}). Give each fleet its own CA with its own root`,
@@ -255,7 +256,7 @@ export function checkGcpPlan(plan: Plan): Problem[] {
       const previous = owners.get(cert.sha256);
       if (previous !== undefined && previous !== authority.name) {
         const both = [...fleetsOf(previous), ...fleetsOf(authority.name)];
-        if (new Set(both.map(publishRightsOf)).size > 1) {
+        if (publishRightsDiffer(both)) {
           error(
             joinPath('certificateAuthorities', authority.name),
             `shares the certificate "${cert.subject}" with authority "${previous}", and their fleets publish different topics: on the GCP broker a device of either can present its chain on the other's listener and publish with that listener's rights. Give each authority its own root`,
@@ -275,14 +276,6 @@ export function checkGcpPlan(plan: Plan): Problem[] {
   // (a device-to-cloud topic without {deviceId} has no ACL line): its size is reported once they pass.
   if (!problems.some((p) => p.severity === 'error')) checkStartupScriptSize(plan, error);
   return problems;
-}
-
-function publishRightsOf(fleet: PlanFleet): string {
-  return JSON.stringify([...fleet.publish].sort());
-}
-
-function rightsOf(fleet: PlanFleet): string {
-  return JSON.stringify([[...fleet.publish].sort(), [...fleet.subscribe].sort()]);
 }
 
 /** Pub/Sub attribute limits on what the bridge stamps on one message of this topic. */

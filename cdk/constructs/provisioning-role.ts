@@ -20,24 +20,16 @@ import { Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { iotArn, serviceTrustConditions } from './arn';
-import { PROVISIONING_THING_ACTIONS, provisioningRolePolicies, provisioningRoleStatements, type RoleStatement } from '../policy/role-policies';
+import {
+  PROVISIONING_THING_ACTIONS,
+  provisioningRolePolicies,
+  provisioningRoleStatements,
+  type ProvisioningRoleNames,
+  type RoleStatement,
+} from '../policy/role-policies';
 
-export interface ProvisioningRoleProps {
-  /** Thing groups provisioned things join (names). */
-  readonly thingGroupNames: readonly string[];
-  /** Thing types provisioned things get (names). */
-  readonly thingTypeNames: readonly string[];
-  /** Policies the templates attach (names). */
-  readonly policyNames: readonly string[];
-  /** Allow issuing certificates from CSRs (fleet provisioning). @default false */
-  readonly issueCertificates?: boolean;
-  /**
-   * Only these things may be created or changed (targets.aws.onlyEnumeratedDevices):
-   * a certificate whose CN names any other thing fails to provision.
-   * @default any thing (`thing/*`), since names come from certificates
-   */
-  readonly thingNames?: readonly string[];
-}
+/** The names the role must name; the layout computes exactly these in validate (cdk/policy/role-policies.ts). */
+export type ProvisioningRoleProps = ProvisioningRoleNames;
 
 export class ProvisioningRole extends Construct {
   readonly role: Role;

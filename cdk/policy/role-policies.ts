@@ -119,12 +119,21 @@ export function layoutRolePolicies(
   return { ok: true, policies: { listedInline: [], listedManaged: managed, thingGroups, inlineChars: documentChars(fixed, fixedExtra) } };
 }
 
-/** Names of what the CA provisioning role must name (see ProvisioningRole). */
+/** Names of what the CA provisioning role must name (ProvisioningRole's props). */
 export interface ProvisioningRoleNames {
+  /** Thing groups provisioned things join (names). */
   readonly thingGroupNames: readonly string[];
+  /** Thing types provisioned things get (names). */
   readonly thingTypeNames: readonly string[];
+  /** Policies the templates attach (names). */
   readonly policyNames: readonly string[];
+  /** Allow issuing certificates from CSRs (fleet provisioning). @default false */
   readonly issueCertificates?: boolean;
+  /**
+   * Only these things may be created or changed (targets.aws.onlyEnumeratedDevices):
+   * a certificate whose CN names any other thing fails to provision.
+   * @default any thing (`thing/*`), since names come from certificates
+   */
   readonly thingNames?: readonly string[];
 }
 

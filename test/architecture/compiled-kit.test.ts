@@ -73,7 +73,7 @@ describe('bin/iotkit.js runs dist/ only while it is newer than every source', ()
       fs.mkdirSync(path.dirname(path.join(fake, rel)), { recursive: true });
       fs.writeFileSync(path.join(fake, rel), text);
     };
-    write('bin/iotkit.js', fs.readFileSync(path.join(ROOT, 'bin', 'iotkit.js'), 'utf8'));
+    for (const f of ['iotkit.js', 'code-cache.js']) write(`bin/${f}`, fs.readFileSync(path.join(ROOT, 'bin', f), 'utf8'));
     write('cli/main.ts', "export async function main(): Promise<number> { process.stdout.write('sources'); return 0; }\n");
     write('cdk/stacks/stack.ts', 'export {};\n');
     write('cdk.json', '{}\n');

@@ -11,6 +11,11 @@
  *   npm run bench -- --full           # up to 2,000 routes and 10,000 devices
  *   npm run bench -- --runs 5 --cloud aws
  *   npm run bench -- --cloud gcp --baseline-loads-typescript
+ *   npm run bench -- --cloud azure --kit-without-code-cache
+ *
+ * `--kit-without-code-cache`: the kit's CLI without its V8 code cache
+ * (bin/code-cache.js; IOTKIT_CODE_CACHE=0), compiling every module at every
+ * run as the baseline, a plain program, does: like for like.
  *
  * `--baseline-loads-typescript`: the Pulumi baseline compiles TypeScript at
  * load, as a Pulumi program usually does; by default it defers it as the
@@ -323,6 +328,9 @@ function main(): void {
   // The baseline processes inherit it; the kit ignores it.
   if (baselineLoadsTypeScript) process.env[BASELINE_LOADS_TYPESCRIPT] = '1';
   if (args.includes('--baseline-single-threaded-gc')) baselineNodeFlags = ['--single-threaded-gc'];
+  // The kit's runs inherit it; the baselines never read it.
+  const kitWithoutCodeCache = args.includes('--kit-without-code-cache');
+  if (kitWithoutCodeCache) process.env.IOTKIT_CODE_CACHE = '0';
   const selected = cases(full).filter((c) => (only === undefined || c.cloud === only) && CLOUDS[c.cloud] !== undefined);
   if (selected.length === 0 && only !== 'checks')
     throw new Error(`--cloud ${String(only)}: no benchmark for that cloud (have: ${Object.keys(CLOUDS).join(', ')})`);
@@ -331,7 +339,7 @@ function main(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   compileBaselines();
   process.stdout.write(
-    `iotkit bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${runs} runs each (${QUICK_CASE_RUNS} for sizes under ${QUICK_CASE_SECONDS} s)${baselineLoadsTypeScript ? ', Pulumi baseline compiles TypeScript at load' : ''}${baselineNodeFlags.length > 0 ? `, baseline runs with ${baselineNodeFlags.join(' ')}` : ''}\n`,
+    `iotkit bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${runs} runs each (${QUICK_CASE_RUNS} for sizes under ${QUICK_CASE_SECONDS} s)${baselineLoadsTypeScript ? ', Pulumi baseline compiles TypeScript at load' : ''}${baselineNodeFlags.length > 0 ? `, baseline runs with ${baselineNodeFlags.join(' ')}` : ''}${kitWithoutCodeCache ? ', kit without its code cache' : ''}\n`,
   );
   // One untimed run per cloud first: the first run after a build fills the file cache; it would skew the first measured size.
   for (const cloud of new Set(selected.map((c) => c.cloud))) {

@@ -100,7 +100,7 @@ test('a changed file never runs its earlier code, also at the same length and mo
   const dep = path.join(dir, 'dep.js');
   const mtime = fs.statSync(dep).mtime;
   // Same-length versions as an upgrade or an edit makes them: npm gives every installed file the same mtime.
-  const versions = ['AAAA', 'BBBB', 'AAAB', 'aAAA', 'AAAA', '1234'];
+  const versions = ['AAAA', 'BBBB', 'AAAB', 'AAAA'];
   for (const value of versions) {
     fs.writeFileSync(dep, `module.exports = '${value}';\n`);
     fs.utimesSync(dep, mtime, mtime);
@@ -158,8 +158,9 @@ test('each Node version, architecture and set of V8 flags has its own folder', (
   const plain = dirFor([]);
   expect(plain).toMatch(new RegExp(`^/c/${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{12}$`));
   expect(dirFor([])).toBe(plain);
-  expect(dirFor(['--single-threaded-gc'])).not.toBe(plain);
-  expect(dirFor(['--max-old-space-size=3000'])).not.toBe(dirFor(['--max-old-space-size=4000']));
+  const smaller = dirFor(['--max-old-space-size=3000']);
+  expect(smaller).not.toBe(plain);
+  expect(dirFor(['--max-old-space-size=4000'])).not.toBe(smaller);
 });
 
 describe('bin/iotkit.js', () => {
@@ -191,11 +192,14 @@ describe('bin/iotkit.js', () => {
   });
   afterEach(() => fs.rmSync(path.dirname(fake), { recursive: true, force: true }));
 
-  test.each([0, 10, 4 << 20])('its early exit keeps the exit code and all of the output (%i bytes; 4 MiB is more than a pipe holds)', (bytes) => {
-    for (const code of [0, 1, 4]) {
-      const r = iotkit(['validate', String(code), String(bytes)]);
-      expect({ status: r.status, stdout: r.stdout.length, stderr: r.stderr }).toEqual({ status: code, stdout: bytes, stderr: `validate ${code} ${bytes}` });
-    }
+  // Nothing left to write (exits at once), a little, and more than a pipe holds (exits once it is written).
+  test.each([
+    [4, 0],
+    [0, 10],
+    [1, 4 << 20],
+  ])('its early exit keeps the exit code (%i) and all of the output (%i bytes)', (code, bytes) => {
+    const r = iotkit(['validate', String(code), String(bytes)]);
+    expect({ status: r.status, stdout: r.stdout.length, stderr: r.stderr }).toEqual({ status: code, stdout: bytes, stderr: `validate ${code} ${bytes}` });
   });
 
   test('a command saves the compiled kit’s code', () => {

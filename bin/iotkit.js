@@ -139,14 +139,23 @@ function run() {
 /**
  * The compiled kit and its packages through a V8 code cache (see
  * code-cache.js), for the one-shot commands: the bridge runs for days, and
- * would write its cache only when it stops.
+ * would write its cache only when it stops. The cache replaces a method of
+ * Node's CommonJS loader, so it runs on the Node the kit is tested on (20);
+ * later versions get Node's own compile cache, which saves less (see
+ * code-cache.js) but is Node's to keep working.
  */
 function useCodeCache(command) {
   if (process.env.IOTKIT_CODE_CACHE === '0' || command === 'bridge') return;
+  const cacheRoot = path.join(root, 'node_modules', '.cache', 'iotkit', 'code-cache');
+  if (process.versions.node.split('.')[0] !== '20') {
+    const { enableCompileCache } = require('node:module');
+    if (typeof enableCompileCache === 'function') enableCompileCache(path.join(cacheRoot, 'node'));
+    return;
+  }
   const { codeCacheDir, installCodeCache } = require('./code-cache.js');
   const dist = path.join(root, 'dist') + path.sep;
   const packages = `${path.sep}node_modules${path.sep}`;
-  installCodeCache(codeCacheDir(path.join(root, 'node_modules', '.cache', 'iotkit', 'code-cache')), (file) => file.startsWith(dist) || file.includes(packages));
+  installCodeCache(codeCacheDir(cacheRoot), (file) => file.startsWith(dist) || file.includes(packages));
 }
 
 /**

@@ -13,6 +13,7 @@
  * Values are random (seeded), so compression cannot hide the size.
  */
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'fflate';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileSpec } from '../../lib/compile';
@@ -26,6 +27,7 @@ import {
   METADATA_VALUE_MAX_BYTES,
   bridgePlanJson,
   brokerMetadataBytes,
+  gzipBase64,
   startupScript,
   startupScriptSizeProblem,
 } from '../../pulumi/gcp/broker/startup-script';
@@ -211,5 +213,12 @@ describe('what the VM gets', () => {
     const blob = /echo '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > \/etc\/iotkit\/plan\.json/.exec(a)?.[1] ?? '';
     const gz = Buffer.from(blob, 'base64');
     expect([...gz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+  });
+
+  test('a remembered compression (the check and every shard share one) is what fflate makes, also past the bound', () => {
+    const fresh = (t: string) => Buffer.from(gzipSync(Buffer.from(t, 'utf8'), { level: 9, mtime: 0 })).toString('base64');
+    // More texts than are kept, twice over, alike but for one character: a wrong key or a stale entry shows.
+    const texts = Array.from({ length: 150 }, (_, i) => `${'x'.repeat(300)}${i}`);
+    for (let round = 0; round < 2; round++) for (const t of texts) expect(gzipBase64(t)).toBe(fresh(t));
   });
 });

@@ -145,7 +145,7 @@ function run() {
  * code-cache.js) but is Node's to keep working.
  */
 function useCodeCache(command) {
-  if (process.env.IOTKIT_CODE_CACHE === '0' || command === 'bridge') return;
+  if (process.env.IOTKIT_CODE_CACHE === '0' || command === 'bridge' || preloadsModules()) return;
   const cacheRoot = path.join(root, 'node_modules', '.cache', 'iotkit', 'code-cache');
   if (process.versions.node.split('.')[0] !== '20') {
     const { enableCompileCache } = require('node:module');
@@ -156,6 +156,19 @@ function useCodeCache(command) {
   const dist = path.join(root, 'dist') + path.sep;
   const packages = `${path.sep}node_modules${path.sep}`;
   installCodeCache(codeCacheDir(cacheRoot), (file) => file.startsWith(dist) || file.includes(packages));
+}
+
+/**
+ * A module preloaded with -r, --require, --import or a loader, on the command
+ * line or in NODE_OPTIONS: it may hook how modules compile (a coverage tool
+ * instrumenting them), which compiling through the cache would bypass. Such
+ * runs (tests, profiling, coverage) also bring flags of their own, each a
+ * cache folder of its own.
+ */
+function preloadsModules() {
+  const preload = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
+  const nodeOptions = (process.env.NODE_OPTIONS ?? '').split(/\s+/);
+  return [...process.execArgv, ...nodeOptions].some((arg) => preload.test(arg));
 }
 
 /**

@@ -168,8 +168,8 @@ describe('bin/iotkit.js', () => {
   let fake: string;
   const cacheRoot = () => path.join(fake, 'node_modules', '.cache', 'iotkit', 'code-cache');
   const entries = () => (fs.existsSync(cacheRoot()) ? fs.readdirSync(cacheRoot()).flatMap((d) => fs.readdirSync(path.join(cacheRoot(), d))) : []);
-  const iotkit = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [path.join(fake, 'bin', 'iotkit.js'), ...args], {
+  const iotkit = (args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []) =>
+    spawnSync(process.execPath, [...nodeFlags, path.join(fake, 'bin', 'iotkit.js'), ...args], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, IOTKIT_SINGLE_THREADED_GC: '0', IOTKIT_CODE_CACHE: '', ...env },
@@ -210,9 +210,14 @@ describe('bin/iotkit.js', () => {
     expect(entries()).toHaveLength(2);
   });
 
-  test('IOTKIT_CODE_CACHE=0 and the bridge (a long-running command) use none', () => {
+  test('IOTKIT_CODE_CACHE=0, the bridge (a long-running command) and runs with a preloaded module use none', () => {
     expect(iotkit(['validate'], { IOTKIT_CODE_CACHE: '0' }).status).toBe(0);
     expect(iotkit(['bridge']).status).toBe(0);
+    // A preloaded module may hook how modules compile (coverage): the cache would bypass it.
+    const hook = path.join(fake, 'hook.js');
+    fs.writeFileSync(hook, '');
+    for (const flags of [['-r', hook], [`--require=${hook}`], ['--import', hook]]) expect(iotkit(['validate'], {}, flags).status).toBe(0);
+    expect(iotkit(['validate'], { NODE_OPTIONS: `--require ${hook}` }).status).toBe(0);
     expect(entries()).toEqual([]);
   });
 });

@@ -185,7 +185,7 @@ describe('bin/iotkit.js', () => {
     // Writes as many bytes as asked, then returns the exit code asked for.
     write(
       'dist/cli/main.js',
-      "exports.main = async (args) => { process.stdout.write('x'.repeat(Number(args[2] ?? 0))); process.stderr.write(args.join(' ')); return Number(args[1] ?? 0); };\n",
+      "exports.main = async (args) => { process.stdout.write('x'.repeat(Number(args[2] ?? 0))); process.stderr.write(args.join(' ')); return /^\\d+$/.test(args[1] ?? '') ? Number(args[1]) : 0; };\n",
     );
     write('dist/lib/spec/typescript-loader.js', 'exports.setTypeScriptLoader = () => {};\n');
     write('dist/.build-stamp', `${JSON.stringify({ sourceDirs: ['lib', 'cli', 'cdk', 'pulumi', 'bridge'], files: 2 })}\n`);
@@ -207,6 +207,15 @@ describe('bin/iotkit.js', () => {
     // dist/cli/main.js and dist/lib/spec/typescript-loader.js.
     expect(entries()).toHaveLength(2);
     expect(iotkit(['validate']).status).toBe(0);
+    expect(entries()).toHaveLength(2);
+  });
+
+  test('a synth of Azure or GCP alone uses it; one that includes AWS, and a diff, do not (it gains nothing there)', () => {
+    // The compiled main ran (it echoes its arguments on stderr), with or without the cache.
+    for (const args of [['synth'], ['synth', '--cloud', 'aws'], ['synth', '--cloud=all'], ['diff', '--base', 'x']])
+      expect(iotkit(args).stderr).toBe(args.join(' '));
+    expect(entries()).toEqual([]);
+    expect(iotkit(['synth', '--cloud', 'gcp']).stderr).toBe('synth --cloud gcp');
     expect(entries()).toHaveLength(2);
   });
 

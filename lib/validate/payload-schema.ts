@@ -43,7 +43,22 @@ const payloadAjv = (): AjvClass => useLinearUniqueItems(new (loadAjv())(AJV_OPTI
  */
 export const MAX_SCHEMA_PATTERNS = 1000;
 
-/** Why a payload schema is too large to compile in reasonable time, or undefined. Counts every `pattern` string and `patternProperties` key in the document. */
+/** Why validate refuses a topic's payload schema (too large to compile, or not a usable JSON Schema), or undefined. */
+export function payloadSchemaRefusal(schema: object): string | undefined {
+  const tooLarge = schemaSizeProblem(schema);
+  if (tooLarge !== undefined) return tooLarge;
+  const reason = jsonSchemaProblem(schema);
+  return reason === undefined ? undefined : `not a valid JSON Schema: ${reason}`;
+}
+
+/**
+ * Why a payload schema is too large to compile in reasonable time, or
+ * undefined. Counts every `pattern` string and `patternProperties` key in the
+ * whole document, not only under the subschema keywords formatUses walks: a
+ * `$ref` may point anywhere in the document and Ajv compiles what it points
+ * to, so a pattern the walk missed would escape the limit. A "pattern" in
+ * data (an enum value) counts too: the count errs high, never low.
+ */
 export function schemaSizeProblem(schema: object): string | undefined {
   const patterns = new Set<string>();
   const pending: unknown[] = [schema];

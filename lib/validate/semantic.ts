@@ -17,7 +17,7 @@ import { enabledClouds, sinkClouds } from '../spec/targets';
 import { joinPath, type ProblemList } from './problem';
 import { closest } from './suggest';
 import { quote, someOf } from '../topic/prose';
-import { jsonSchemaProblem, schemaSizeProblem } from './payload-schema';
+import { payloadSchemaRefusal } from './payload-schema';
 import { formatNotChecked, formatUses } from './schema-formats';
 import { overlapMessage, topicOverlaps } from './topic-overlap';
 import { checkNameCollisions } from './name-collisions';
@@ -118,10 +118,8 @@ function checkTopics(spec: Spec, clouds: readonly Cloud[], problems: ProblemList
     if (format === 'binary' && topic.schema !== undefined) {
       problems.error(at('schema'), 'a JSON Schema needs format "json" (this topic is binary)');
     } else if (topic.schema !== undefined) {
-      const tooLarge = schemaSizeProblem(topic.schema);
-      const reason = tooLarge === undefined ? jsonSchemaProblem(topic.schema) : undefined;
-      if (tooLarge !== undefined) problems.error(at('schema'), tooLarge);
-      else if (reason !== undefined) problems.error(at('schema'), `not a valid JSON Schema: ${reason}`);
+      const refusal = payloadSchemaRefusal(topic.schema);
+      if (refusal !== undefined) problems.error(at('schema'), refusal);
       else for (const use of formatUses(topic.schema)) problems.warning(joinPath('topics', name, 'schema', ...use.path), formatNotChecked(use.format));
     }
     listedTwice(topic.attributes, (i) => joinPath('topics', name, 'attributes', i), 'payload field', problems);

@@ -10,7 +10,7 @@
  */
 import { compileSpec } from '../../lib/compile';
 import { UserError } from '../../lib/errors';
-import { specErrors } from '../helpers/spec-errors';
+import { payloadSchemaErrors } from '../helpers/spec-errors';
 import { compilePayloadSchema, jsonSchemaProblem } from '../../lib/validate/payload-schema';
 import { acceptedPropertyNames, linearRegExp } from '../../lib/validate/linear-regexp';
 import { deviceTopics, translateDeviceMessage } from '../../bridge/device-message';
@@ -425,12 +425,6 @@ describe('a catastrophic pattern', () => {
 // ---------------------------------------------------------------------------
 // Refusals at validate time
 
-function schemaProblems(schema: object): string[] {
-  const s = baseSpec();
-  (s.topics.telemetry as { schema?: object }).schema = schema;
-  return specErrors(s, { now: new Date('2027-01-01T00:00:00Z') });
-}
-
 const RE2_LACKS =
   'iotkit checks device payloads with a linear-time engine (RE2), which has no lookahead, lookbehind or backreferences; rewrite the pattern without them';
 
@@ -448,7 +442,7 @@ describe('patterns RE2 cannot run exactly are refused by validate, with the cons
     ['a Unicode property RE2 lacks', { type: 'string', pattern: '^\\p{ID_Start}' }, 'pattern "^\\\\p{ID_Start}" uses the Unicode property \\p{ID_Start}'],
     ['an invalid pattern', { type: 'string', pattern: '(' }, 'pattern "(": not a valid regular expression: Unterminated group'],
   ])('%s', (_title, schema, reason) => {
-    const problems = schemaProblems(schema);
+    const problems = payloadSchemaErrors(schema);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(`topics.telemetry.schema: not a valid JSON Schema: ${reason}`);
     expect(problems[0]).not.toContain('\n');
@@ -456,7 +450,7 @@ describe('patterns RE2 cannot run exactly are refused by validate, with the cons
 
   test('ordinary patterns are accepted', () => {
     expect(
-      schemaProblems({
+      payloadSchemaErrors({
         type: 'object',
         properties: { id: { type: 'string', pattern: '^[A-Z]{2}-\\d{4}$' }, name: { type: 'string', pattern: '^\\p{Letter}[\\p{L}\\s]*$' } },
         patternProperties: { '^x-[a-z]+$': { type: 'string' } },

@@ -56,6 +56,9 @@ function codeCacheDir(cacheRoot) {
   return path.join(cacheRoot, `${process.version}-${process.arch}-${crypto.createHash('sha1').update(flavour).digest('hex').slice(0, 12)}`);
 }
 
+/** The names codeCacheDir gives. */
+const FOLDER_NAME = /^v\d+\.\d+\.\d+-[a-z0-9]+-[0-9a-f]{12}$/;
+
 /**
  * Compiles CommonJS modules for which `cacheable(filename)` holds through
  * the cache in `dir`, and saves the code of those it missed when the process
@@ -130,9 +133,11 @@ function save(dir, toSave, maxEntries) {
       fs.renameSync(partial, entry);
       saved++;
     }
+    // Only folders codeCacheDir names: whatever else is beside `dir` is not the cache's to remove.
     const root = path.dirname(dir);
     const others = fs
       .readdirSync(root)
+      .filter((name) => FOLDER_NAME.test(name))
       .map((name) => path.join(root, name))
       .filter((folder) => folder !== dir)
       .map((folder) => ({ folder, written: fs.statSync(folder).mtimeMs }))

@@ -122,7 +122,8 @@ test('a cache it cannot write is no cache: the run still succeeds', () => {
 
 test('a folder past its maximum is emptied before new entries are written', () => {
   const dir = tmpDir('iotkit-cc-');
-  const cache = tmpDir('iotkit-cc-store-');
+  const cache = path.join(tmpDir('iotkit-cc-store-'), 'v20.0.0-x64-0123456789ab');
+  fs.mkdirSync(cache);
   writeModules(dir);
   for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(cache, `old-${i}`), 'x');
   run(dir, cache, 6);
@@ -135,19 +136,22 @@ test('a folder past its maximum is emptied before new entries are written', () =
   expect(fs.readdirSync(cache)).toHaveLength(4);
 });
 
-test('beside the folder written, only the few last written folders stay', () => {
+test('beside the folder written, only the few last written cache folders stay, and nothing else is touched', () => {
   const dir = tmpDir('iotkit-cc-');
   const root = tmpDir('iotkit-cc-store-');
   writeModules(dir);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript beside bin/iotkit.js, no typings; loading it installs nothing
   const { MAX_OTHER_FOLDERS } = require(CODE_CACHE) as { MAX_OTHER_FOLDERS: number };
-  const others = Array.from({ length: MAX_OTHER_FOLDERS + 2 }, (_, i) => `flags-${i}`);
-  others.forEach((name, i) => {
+  const others = Array.from({ length: MAX_OTHER_FOLDERS + 2 }, (_, i) => `v20.0.${i}-x64-0123456789ab`);
+  // Not named as the cache names its folders: not the cache's to remove, however old (a test once handed it a shared temporary folder).
+  const foreign = ['flags-0', 'v20.0.0-x64-notahash', 'entries'];
+  [...foreign, ...others].forEach((name, i) => {
     fs.mkdirSync(path.join(root, name));
     fs.utimesSync(path.join(root, name), 1_000_000 + i, 1_000_000 + i);
   });
-  run(dir, path.join(root, 'current'));
-  expect(fs.readdirSync(root).sort()).toEqual(['current', ...others.slice(-MAX_OTHER_FOLDERS)].sort());
+  const current = 'v20.9.9-x64-ffffffffffff';
+  run(dir, path.join(root, current));
+  expect(fs.readdirSync(root).sort()).toEqual([current, ...foreign, ...others.slice(-MAX_OTHER_FOLDERS)].sort());
 });
 
 test('each Node version, architecture and set of V8 flags has its own folder', () => {
